@@ -1,0 +1,134 @@
+// cli/commands.cpp: list, run and replay.
+#include "cli/commands.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+
+#include "cli/target_call.h"
+#include "models/registry.h"
+#include "schedfuzz/random_source.h"
+#include "schedules/explore.h"
+#include "schedules/schedule_file.h"
+
+namespace sf::cli {
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "schedfuzz: %s\n", message.c_str());
+  return kExitUsage;
+}
+
+int cmd_list() {
+  std::printf("%-16s %-22s %-12s %s\n", "TARGET", "VARIANT", "EXPECT", "WHAT");
+  for (const models::Target& t : models::targets()) {
+    for (const models::Variant& v : t.variants) {
+      std::printf("%-16s %-22s %-12s %s%s\n", t.name, v.name, v.expect, v.control ? "[control] " : "", v.what);
+    }
+  }
+  return kExitPass;
+}
+
+static bool make_dir(const std::string& dir, std::string* error) {
+  if (mkdir(dir.c_str(), 0777) == 0 || errno == EEXIST) {
+    struct stat st;
+    if (stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return true;
+  }
+  *error = dir + ": cannot create the output folder";
+  return false;
+}
+
+// Saves a failing schedule; returns its path (empty on error, with `error` set).
+std::string save_failure(const std::string& dir, const std::string& target, const std::string& variant,
+                         MemoryMode memory, uint32_t max_steps, const Outcome& o,
+                         const std::vector<Decision>& decisions, std::string* error) {
+  if (!make_dir(dir, error)) return "";
+  ScheduleFile f;
+  f.target = target;
+  f.variant = variant;
+  f.memory = memory;
+  f.max_steps = max_steps;
+  f.expect = o.failure_name();
+  f.trace_hash = o.trace_hash;
+  f.message = o.message;
+  f.decisions = decisions;
+  char name[64];
+  std::snprintf(name, sizeof name, ".%s.%08" PRIx64 ".sched", std::string(memory_mode_name(memory)).c_str(),
+                o.trace_hash & 0xffffffffu);
+  std::string path = dir + "/" + target + "." + variant + name;
+  if (!write_file_atomically(path, format_schedule(f), error)) return "";
+  return path;
+}
+
+int cmd_run(const RunArgs& a) {
+  const models::Target* t = models::find_target(a.target);
+  if (!t) return usage_error("unknown target '" + a.target + "' (see `schedfuzz list`)");
+  int v = models::find_variant(*t, a.variant);
+  if (v < 0) return usage_error("unknown variant '" + a.variant + "' of " + a.target + " (see `schedfuzz list`)");
+  RunOptions opts;
+  opts.memory = a.memory;
+  if (a.max_steps) opts.max_steps = a.max_steps;
+  ExploreBudget budget{a.executions ? a.executions : t->default_budget, a.seconds};
+  TargetCall call{t, v};
+  Engine engine;
+  RandomSource source(a.seed);
+  ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, budget);
+  double rate = r.seconds > 0 ? r.executions / r.seconds : 0;
+  std::string mem(memory_mode_name(a.memory));
+  if (!r.found) {
+    std::printf("PASS %s %s memory=%s seed=%" PRIu64 " executions=%" PRIu64 " exec/s=%.0f\n", t->name,
+                a.variant.c_str(), mem.c_str(), a.seed, r.executions, rate);
+    return kExitPass;
+  }
+  std::string error;
+  std::string path = save_failure(a.out_dir, t->name, a.variant, a.memory, opts.max_steps, r.outcome, r.decisions, &error);
+  if (path.empty()) return usage_error(error);
+  std::printf("FAIL %s %s memory=%s seed=%" PRIu64 " kind=%s executions=%" PRIu64 " exec/s=%.0f schedule=%s :: %s\n",
+              t->name, a.variant.c_str(), mem.c_str(), a.seed, r.outcome.failure_name().c_str(), r.executions, rate,
+              path.c_str(), r.outcome.message.c_str());
+  return kExitFailure;
+}
+
+int cmd_replay(const ReplayArgs& a) {
+  ScheduleFile f;
+  std::string error;
+  if (!read_schedule_file(a.file, &f, &error)) return usage_error(error);
+  const models::Target* t = models::find_target(f.target);
+  if (!t) return usage_error(a.file + ": unknown target '" + f.target + "'");
+  int v = models::find_variant(*t, f.variant);
+  if (v < 0) return usage_error(a.file + ": unknown variant '" + f.variant + "' of " + f.target);
+  RunOptions opts;
+  opts.memory = f.memory;
+  opts.max_steps = f.max_steps;
+  TargetCall call{t, v};
+  Engine engine;
+  ReplayResult r = replay(engine, &TargetCall::body, &call, f.decisions, opts);
+  if (!r.divergence.empty()) return usage_error(a.file + ": " + r.divergence);
+  const Outcome& o = r.outcome;
+  if (!a.quiet) {
+    std::printf("# %s %s, memory %s, %zu decisions\n", f.target.c_str(), f.variant.c_str(),
+                std::string(memory_mode_name(f.memory)).c_str(), f.decisions.size());
+    std::fputs(render_trace(engine.trace()).c_str(), stdout);
+  }
+  std::string got = o.failure_name();
+  bool same_kind = got == (f.expect.empty() ? "pass" : f.expect);
+  bool same_hash = f.trace_hash == 0 || f.trace_hash == o.trace_hash;
+  if (!o.failed()) {
+    std::printf("PASS %s %s: the schedule runs to completion without failure (trace-hash 0x%016" PRIx64 ")\n",
+                f.target.c_str(), f.variant.c_str(), o.trace_hash);
+    return same_kind ? kExitPass : 3;
+  }
+  std::printf("%s %s %s kind=%s step=%u thread=T%u trace-hash=0x%016" PRIx64 " :: %s\n",
+              same_kind && same_hash ? "REPRODUCED" : "DIFFERENT", f.target.c_str(), f.variant.c_str(), got.c_str(),
+              o.step, o.thread, o.trace_hash, o.message.c_str());
+  if (!same_kind || !same_hash) {
+    std::fprintf(stderr, "schedfuzz: %s: the schedule recorded %s with trace-hash 0x%016" PRIx64 "\n", a.file.c_str(),
+                 f.expect.c_str(), f.trace_hash);
+    return 3;
+  }
+  return kExitFailure;
+}
+
+}  // namespace sf::cli

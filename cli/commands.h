@@ -1,0 +1,54 @@
+// cli/commands.h: the schedfuzz subcommands and their options.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "schedfuzz/trace.h"
+
+#include "schedfuzz/outcome.h"
+
+namespace sf::cli {
+
+// Exit codes, one table: 0 pass, 1 a failure was found (or reproduced), 2 bad usage or input.
+inline constexpr int kExitPass = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+struct RunArgs {
+  std::string target;
+  std::string variant = "correct";
+  uint64_t seed = 1;
+  uint64_t executions = 0;  // 0: the target's default budget
+  double seconds = 0;
+  MemoryMode memory = MemoryMode::sc;
+  uint32_t max_steps = 0;
+  std::string out_dir = "schedfuzz-out";
+  bool quiet = false;
+};
+
+struct ReplayArgs {
+  std::string file;
+  bool quiet = false;  // only the verdict line, no trace
+};
+
+struct DemoArgs {
+  double seconds_per_variant = 8;
+  uint64_t executions = 0;
+  std::string out_dir = "schedfuzz-out";
+};
+
+int cmd_list();
+int cmd_run(const RunArgs& a);
+int cmd_replay(const ReplayArgs& a);
+int cmd_demo(const DemoArgs& a);
+
+// Saves a failing schedule under `dir`; returns its path (empty on error, with `error` set).
+std::string save_failure(const std::string& dir, const std::string& target, const std::string& variant,
+                         MemoryMode memory, uint32_t max_steps, const Outcome& o,
+                         const std::vector<Decision>& decisions, std::string* error);
+
+// One line on stderr, "schedfuzz: ...", and the usage exit code.
+int usage_error(const std::string& message);
+
+}  // namespace sf::cli

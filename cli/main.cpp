@@ -1,0 +1,63 @@
+// cli/main.cpp: the schedfuzz command line: parses arguments (CLI11) and dispatches.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.h"
+
+using namespace sf::cli;
+
+int main(int argc, char** argv) {
+  CLI::App app{"schedfuzz: a deterministic concurrency fuzzer for kernel-style algorithms"};
+  app.require_subcommand(1);
+  app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string(e.what()) + "\n"; });
+
+  auto* list = app.add_subcommand("list", "list every target and variant with what it must produce");
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "explore one variant with seeded random schedules");
+  run_cmd->add_option("target", run.target, "target name (see `schedfuzz list`)")->required();
+  run_cmd->add_option("--variant,-v", run.variant, "variant name (default: correct)");
+  run_cmd->add_option("--seed,-s", run.seed, "random seed")->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--executions,-n", run.executions, "execution budget (default: the target's)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  run_cmd->add_option("--seconds", run.seconds, "time budget in seconds (0: none)")->check(CLI::Range(0.0, 1e7));
+  std::string memory = "sc";
+  run_cmd->add_option("--memory,-m", memory, "memory model: sc, tso or lkmm")
+      ->check(CLI::IsMember({"sc", "tso", "lkmm"}));
+  run_cmd->add_option("--max-steps", run.max_steps, "schedule points per execution before a livelock is reported")
+      ->check(CLI::Range(uint32_t{16}, uint32_t{100000000}));
+  run_cmd->add_option("--out,-o", run.out_dir, "folder for failing schedules");
+  run_cmd->add_flag("--quiet,-q", run.quiet, "no trace on failure, only the verdict line");
+
+  ReplayArgs replay;
+  auto* replay_cmd = app.add_subcommand("replay", "re-run a saved schedule and print its trace");
+  replay_cmd->add_option("file", replay.file, "schedule file")->required();
+  replay_cmd->add_flag("--quiet,-q", replay.quiet, "only the verdict line");
+
+  DemoArgs demo;
+  auto* demo_cmd = app.add_subcommand("demo", "fuzz every bundled target and variant briefly; print a table");
+  demo_cmd->add_option("--seconds", demo.seconds_per_variant, "time cap per variant")->check(CLI::Range(0.1, 3600.0));
+  demo_cmd->add_option("--executions,-n", demo.executions, "execution cap per variant (default: the target's)")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  demo_cmd->add_option("--out,-o", demo.out_dir, "folder for failing schedules");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    for (char& c : what) if (c == '\n') c = ' ';
+    return usage_error(what);
+  }
+  if (*list) return cmd_list();
+  if (*run_cmd) {
+    sf::parse_memory_mode(memory, &run.memory);
+    return cmd_run(run);
+  }
+  if (*replay_cmd) return cmd_replay(replay);
+  if (*demo_cmd) return cmd_demo(demo);
+  return usage_error("no command given");
+}

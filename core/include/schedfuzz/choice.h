@@ -1,0 +1,29 @@
+// schedfuzz/choice.h: ChoiceSource, the one funnel for every nondeterministic decision.
+#pragma once
+#include <cstdint>
+
+namespace sf {
+
+// What a decision is about. Option 0 is always the default, so that an exhausted or all-zero input
+// gives the plain sequential run: keep the current thread, read the newest store, flush nothing.
+enum class ChoiceKind : uint8_t {
+  thread = 0,  // may the current thread be preempted? 0 = keep it; k = the k-th other runnable one
+  next = 1,    // the current thread cannot go on (blocked, finished, cpu_relax): which one runs
+  read = 2,    // which store a load reads (0 = the newest one it may read)
+  flush = 3,   // TSO: which store buffer drains next (0 = none, keep executing)
+};
+inline constexpr uint32_t kChoiceKinds = 4;
+inline constexpr char kChoiceLetters[kChoiceKinds] = {'T', 'N', 'R', 'F'};
+
+class ChoiceSource {
+ public:
+  virtual ~ChoiceSource() = default;
+  // Called once before each execution.
+  virtual void begin_execution() {}
+  // An option in [0, n), n >= 2. Called only when there is a real choice.
+  virtual uint32_t choose(ChoiceKind kind, uint32_t n) = 0;
+  // A replay that no longer matches the execution says why here (nullptr: all is well).
+  virtual const char* divergence() const { return nullptr; }
+};
+
+}  // namespace sf

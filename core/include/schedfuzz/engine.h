@@ -1,0 +1,43 @@
+// schedfuzz/engine.h: Engine, runs one execution of a model body under a ChoiceSource.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "schedfuzz/choice.h"
+#include "schedfuzz/limits.h"
+#include "schedfuzz/outcome.h"
+#include "schedfuzz/trace.h"
+
+namespace sf {
+
+struct RunOptions {
+  MemoryMode memory = MemoryMode::sc;
+  uint32_t max_steps = kDefaultMaxSteps;
+  bool record_events = true;  // off: no trace (faster); decisions are always recorded
+};
+
+using Body = void (*)(void* arg);
+
+class Engine {
+ public:
+  Engine();
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Runs body(arg) as thread 0 of a fresh execution. Deterministic: the same choices from `source`
+  // give the same execution. Only one Engine may run at a time in a process.
+  Outcome run(Body body, void* arg, ChoiceSource& source, const RunOptions& options = {});
+
+  // The record of the last execution.
+  const Trace& trace() const;
+  const std::vector<Decision>& decisions() const;
+
+  struct Impl;  // core/src/engine_impl.h
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sf

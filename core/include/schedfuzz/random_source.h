@@ -1,0 +1,53 @@
+// schedfuzz/random_source.h: RandomSource, seeded random exploration with a varying preemption rate.
+#pragma once
+#include <cstdint>
+
+#include "schedfuzz/choice.h"
+
+namespace sf {
+
+// SplitMix64: our own generator, so a seed means the same thing with every standard library.
+struct SplitMix64 {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n) by multiply-shift (no modulo bias worth speaking of for small n).
+  uint32_t below(uint32_t n) { return static_cast<uint32_t>(((next() >> 32) * n) >> 32); }
+};
+
+// Each execution draws how often to preempt (1/2 .. 1/64 of the schedule points) and how often a
+// load reads an older store (1/2 .. 1/8): dense and sparse preemption both get explored, which
+// finds both "many small steps" and "one preemption at the right place" bugs.
+class RandomSource final : public ChoiceSource {
+ public:
+  explicit RandomSource(uint64_t seed) : rng_{seed} {}
+  void begin_execution() override {
+    preempt_shift_ = 1 + rng_.below(6);
+    stale_shift_ = 1 + rng_.below(3);
+  }
+  uint32_t choose(ChoiceKind kind, uint32_t n) override {
+    switch (kind) {
+      case ChoiceKind::thread:
+        if (rng_.next() & ((1ull << preempt_shift_) - 1)) return 0;
+        return 1 + rng_.below(n - 1);
+      case ChoiceKind::read:
+      case ChoiceKind::flush:
+        if (rng_.next() & ((1ull << stale_shift_) - 1)) return 0;
+        return 1 + rng_.below(n - 1);
+      case ChoiceKind::next:
+        break;
+    }
+    return rng_.below(n);
+  }
+
+ private:
+  SplitMix64 rng_;
+  uint32_t preempt_shift_ = 1;
+  uint32_t stale_shift_ = 1;
+};
+
+}  // namespace sf

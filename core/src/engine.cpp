@@ -1,0 +1,431 @@
+// core/src/engine.cpp: the scheduler: threads on fibers, schedule points, blocking, failures,
+// and the run loop of one execution.
+#include <bit>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "engine_impl.h"
+
+namespace sf {
+
+Engine::Impl* g_engine = nullptr;
+
+Engine::Impl::Impl() {
+  locs.resize(kMaxLocations);
+  vars.resize(kMaxLocations);
+  locks.resize(kMaxLocks);
+  blocks.reserve(kMaxBlocks);
+  events.reserve(1024);
+  decisions.reserve(1024);
+  store_views.resize(size_t{kMaxWeakLocations} * kHistory);
+  store_view_len.resize(size_t{kMaxWeakLocations} * kHistory);
+  lock_views.resize(kMaxLocks);
+  lock_view_len.resize(kMaxLocks);
+}
+
+Engine::Impl::~Impl() { release_all_blocks(); }
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+
+Outcome Engine::run(Body body, void* arg, ChoiceSource& source, const RunOptions& options) {
+  return impl_->run(body, arg, source, options);
+}
+const Trace& Engine::trace() const { return impl_->build_trace(); }
+const std::vector<Decision>& Engine::decisions() const { return impl_->decisions; }
+
+void Engine::Impl::reset() {
+  // Weak-memory views are zeroed only as far as the last execution used them.
+  uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
+  for (uint32_t t = 0; t < nthreads; ++t) {
+    ThreadSlot& th = threads[t];
+    th.state = ThreadState::free;
+    th.has_task = false;
+    th.started = false;
+    th.wait = WaitKind::none;
+    th.clock.clear();
+    th.acq_pending.clear();
+    th.fence_rel.clear();
+    std::memset(th.cur.at, 0, used * sizeof(uint32_t));
+    std::memset(th.acq.at, 0, used * sizeof(uint32_t));
+    std::memset(th.rel.at, 0, used * sizeof(uint32_t));
+    th.rcu_depth = 0;
+    th.rcu_section = 0;
+    th.rcu_exit_clock.clear();
+  }
+  std::memset(mb_view.at, 0, used * sizeof(uint32_t));
+  mb_clock.clear();
+  nthreads = 0;
+  nlocs = nvars = nlocks = 0;
+  runnable = 0;
+  steps = 0;
+  aborting = false;
+  constructing_block = kNone;
+  release_all_blocks();
+  blocks.clear();
+  outcome = Outcome{};
+  events.clear();
+  notes.clear();
+  decisions.clear();
+  trace_built = false;
+}
+
+Outcome Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const RunOptions& o) {
+  reset();
+  source = &src;
+  opts = o;
+  weak = o.memory == MemoryMode::lkmm;
+  body = b;
+  body_arg = arg;
+  g_engine = this;
+  src.begin_execution();
+
+  // Thread 0 runs the body; it is "spawned" by the host with an empty clock.
+  ThreadSlot& t0 = threads[0];
+  nthreads = 1;
+  t0.state = ThreadState::runnable;
+  t0.clock.c[0] = 1;
+  t0.has_task = false;  // thread 0 runs `body` directly (see fiber_main)
+  runnable = 1;
+  current = 0;
+  t0.fiber.init(&Impl::fiber_main, &t0);
+  fiber_switch(host, t0.fiber);
+
+  // Back on the host: every thread finished, or the execution failed. Unwind what is left.
+  if (outcome.failed()) {
+    aborting = true;
+    for (uint32_t t = 0; t < nthreads; ++t) {
+      ThreadSlot& th = threads[t];
+      if (th.state == ThreadState::finished || th.state == ThreadState::free) continue;
+      if (th.started) {
+        current = t;
+        fiber_switch(host, th.fiber);
+      } else if (th.has_task) {
+        th.destroy(th.task);
+        th.has_task = false;
+      }
+      th.state = ThreadState::finished;
+    }
+  } else {
+    check_leaks();
+  }
+  release_all_blocks();
+  g_engine = nullptr;
+  outcome.steps = steps;
+  outcome.decisions = static_cast<uint32_t>(decisions.size());
+  if (opts.record_events) outcome.trace_hash = trace_hash(build_trace());
+  return outcome;
+}
+
+// Every fiber runs this loop: a fresh stack starts here; a reused one is re-initialised.
+void Engine::Impl::fiber_main(void* arg) {
+  auto* th = static_cast<ThreadSlot*>(arg);
+  fiber_first_entry(th->fiber);
+  Impl* e = g_engine;
+  uint32_t tid = static_cast<uint32_t>(th - e->threads);
+  th->started = true;
+  try {
+    e->record(Op::thread_start, tid, std::source_location::current());
+    if (tid == 0) {
+      e->body(e->body_arg);
+    } else {
+      th->invoke(th->task);
+    }
+  } catch (AbortExecution&) {
+  } catch (std::exception& ex) {
+    if (!e->aborting && !e->outcome.failed()) {
+      e->outcome.kind = FailureKind::model_exception;
+      e->outcome.message = std::string("model code threw: ") + ex.what();
+      e->outcome.step = e->steps;
+      e->outcome.thread = tid;
+    }
+  } catch (...) {
+    if (!e->aborting && !e->outcome.failed()) {
+      e->outcome.kind = FailureKind::model_exception;
+      e->outcome.message = "model code threw a non-standard exception";
+      e->outcome.step = e->steps;
+      e->outcome.thread = tid;
+    }
+  }
+  if (tid != 0 && th->has_task) {
+    th->destroy(th->task);
+    th->has_task = false;
+  }
+  e->thread_exit();
+  __builtin_unreachable();
+}
+
+void Engine::Impl::thread_exit() {
+  ThreadSlot& th = me();
+  uint32_t tid = current;
+  th.state = ThreadState::finished;
+  runnable &= ~(1u << tid);
+  if (aborting || outcome.failed()) {
+    fiber_switch(th.fiber, host, true);
+    __builtin_unreachable();
+  }
+  record(Op::thread_exit, tid, std::source_location::current());
+  wake(WaitKind::join, tid);
+  if (runnable == 0) {
+    bool blocked = false;
+    for (uint32_t t = 0; t < nthreads; ++t) blocked |= threads[t].state == ThreadState::blocked;
+    if (blocked) {
+      outcome.kind = FailureKind::deadlock;
+      std::string who;
+      for (uint32_t t = 0; t < nthreads; ++t) {
+        if (threads[t].state != ThreadState::blocked) continue;
+        static const char* kWaits[] = {"?", "a lock", "a join", "an RCU grace period"};
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "%sT%u waits for %s", who.empty() ? "" : ", ", t,
+                      kWaits[static_cast<int>(threads[t].wait)]);
+        who += buf;
+      }
+      outcome.message = "deadlock: no thread can run (" + who + ")";
+      outcome.step = steps;
+      outcome.thread = tid;
+    }
+    fiber_switch(th.fiber, host, true);
+    __builtin_unreachable();
+  }
+  uint32_t others = runnable;
+  uint32_t n = static_cast<uint32_t>(std::popcount(others));
+  uint32_t k = n > 1 ? decide(ChoiceKind::next, n) : 0;
+  uint32_t next = kNone;
+  for (uint32_t i = 1; i <= kMaxThreads; ++i) {
+    uint32_t t = (tid + i) % kMaxThreads;
+    if (others & (1u << t)) {
+      if (k == 0) {
+        next = t;
+        break;
+      }
+      --k;
+    }
+  }
+  current = next;
+  fiber_switch(th.fiber, threads[next].fiber, true);
+  __builtin_unreachable();
+}
+
+uint32_t Engine::Impl::decide(ChoiceKind kind, uint32_t n) {
+  uint32_t c = source->choose(kind, n);
+  if (c >= n) c %= n;
+  decisions.push_back(Decision{kind, n, c});
+  return c;
+}
+
+// The k-th (0-based) thread of `mask` after `from` in cyclic id order.
+static uint32_t nth_after(uint32_t mask, uint32_t from, uint32_t k) {
+  for (uint32_t i = 1; i <= kMaxThreads; ++i) {
+    uint32_t t = (from + i) % kMaxThreads;
+    if (mask & (1u << t)) {
+      if (k == 0) return t;
+      --k;
+    }
+  }
+  return kNone;
+}
+
+void Engine::Impl::schedule_point() {
+  if (++steps > opts.max_steps) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "step limit of %u reached: a spin loop without progress (add cpu_relax() to spin loops)",
+                  opts.max_steps);
+    fail(FailureKind::livelock, nullptr, buf, nullptr);
+  }
+  uint32_t others = runnable & ~(1u << current);
+  if (!others) return;
+  uint32_t n = static_cast<uint32_t>(std::popcount(others)) + 1;
+  uint32_t c = decide(ChoiceKind::thread, n);
+  if (c != 0) switch_to(nth_after(others, current, c - 1));
+}
+
+void Engine::Impl::cpu_relax() {
+  if (++steps > opts.max_steps) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "step limit of %u reached in a spin loop that never sees progress",
+                  opts.max_steps);
+    fail(FailureKind::livelock, nullptr, buf, nullptr);
+  }
+  uint32_t others = runnable & ~(1u << current);
+  if (!others) return;
+  uint32_t n = static_cast<uint32_t>(std::popcount(others));
+  uint32_t c = n > 1 ? decide(ChoiceKind::next, n) : 0;
+  switch_to(nth_after(others, current, c));
+}
+
+void Engine::Impl::switch_to(uint32_t next) {
+  if (next == current) return;
+  uint32_t prev = current;
+  current = next;
+  fiber_switch(threads[prev].fiber, threads[next].fiber);
+  // Resumed: `current` is us again (whoever switched here set it).
+  if (aborting) throw AbortExecution{};
+}
+
+void Engine::Impl::block_current(WaitKind w, uint32_t id) {
+  ThreadSlot& th = me();
+  th.state = ThreadState::blocked;
+  th.wait = w;
+  th.wait_id = id;
+  runnable &= ~(1u << current);
+  reschedule_after_block();
+}
+
+// The current thread cannot run: hand over to another, or report a deadlock.
+void Engine::Impl::reschedule_after_block() {
+  uint32_t others = runnable & ~(1u << current);
+  if (!others) {
+    std::string who;
+    for (uint32_t t = 0; t < nthreads; ++t) {
+      if (threads[t].state != ThreadState::blocked) continue;
+      static const char* kWaits[] = {"?", "a lock", "a join", "an RCU grace period"};
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "%sT%u waits for %s", who.empty() ? "" : ", ", t,
+                    kWaits[static_cast<int>(threads[t].wait)]);
+      who += buf;
+    }
+    fail(FailureKind::deadlock, nullptr, "deadlock: no thread can run (" + who + ")", nullptr);
+  }
+  uint32_t n = static_cast<uint32_t>(std::popcount(others));
+  uint32_t c = n > 1 ? decide(ChoiceKind::next, n) : 0;
+  switch_to(nth_after(others, current, c));
+}
+
+void Engine::Impl::wake(WaitKind w, uint32_t id) {
+  for (uint32_t t = 0; t < nthreads; ++t) {
+    ThreadSlot& th = threads[t];
+    if (th.state == ThreadState::blocked && th.wait == w && (w == WaitKind::rcu || th.wait_id == id)) {
+      th.state = ThreadState::runnable;
+      th.wait = WaitKind::none;
+      runnable |= 1u << t;
+    }
+  }
+}
+
+void Engine::Impl::fail(FailureKind k, const char* oracle_name, std::string msg, const std::source_location* w) {
+  if (!outcome.failed()) {
+    outcome.kind = k;
+    if (oracle_name) outcome.oracle = oracle_name;
+    outcome.message = std::move(msg);
+    if (w) {
+      const char* f = w->file_name();
+      const char* slash = std::strrchr(f, '/');
+      char buf[256];
+      std::snprintf(buf, sizeof buf, " (%s:%u)", slash ? slash + 1 : f, static_cast<unsigned>(w->line()));
+      outcome.message += buf;
+    }
+    outcome.step = steps;
+    outcome.thread = current;
+  }
+  fiber_switch(me().fiber, host);
+  throw AbortExecution{};
+}
+
+void Engine::Impl::check_owner(uint32_t block, const char* what, const std::source_location& w) {
+  if (block == kNone || blocks[block].alive) return;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s inside block #%u (%s) used after it was freed at step %u", what, block,
+                blocks[block].name ? blocks[block].name : "?", blocks[block].free_step);
+  fail(FailureKind::use_after_free, nullptr, buf, &w);
+}
+
+Event* Engine::Impl::record(Op op, uint32_t obj, const std::source_location& w) {
+  if (!opts.record_events) return nullptr;
+  Event& e = events.emplace_back();
+  e.step = steps;
+  e.obj = obj;
+  e.tid = static_cast<uint8_t>(current);
+  e.op = op;
+  e.where = w;
+  return &e;
+}
+
+uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
+  // prepare_spawn has filled the slot at index nthreads
+  uint32_t tid = nthreads++;
+  ThreadSlot& th = threads[tid];
+  ThreadSlot& parent = me();
+  th.clock = parent.clock;
+  th.clock.c[tid] = 1;
+  if (weak) {
+    uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
+    std::memcpy(th.cur.at, parent.cur.at, used * sizeof(uint32_t));
+    std::memcpy(th.acq.at, parent.cur.at, used * sizeof(uint32_t));
+    std::memcpy(th.rel.at, parent.cur.at, used * sizeof(uint32_t));
+  }
+  tick();
+  th.state = ThreadState::runnable;
+  th.started = false;
+  runnable |= 1u << tid;
+  th.fiber.init(&Impl::fiber_main, &th);
+  if (Event* e = record(Op::spawn, tid, w)) e->value = tid;
+  return tid;
+}
+
+void Engine::Impl::join_thread(uint32_t tid, const std::source_location& w) {
+  schedule_point();
+  if (tid >= nthreads || tid == current) fail(FailureKind::assertion, nullptr, "join of an invalid thread", &w);
+  while (threads[tid].state != ThreadState::finished) block_current(WaitKind::join, tid);
+  ThreadSlot& th = me();
+  th.clock.join(threads[tid].clock);
+  if (weak) view_join(th.cur, threads[tid].cur);
+  if (Event* e = record(Op::join, tid, w)) e->value = tid;
+}
+
+// ---- rt:: entry points for threads, scheduling and failures
+namespace rt {
+
+static Engine::Impl& E() {
+  if (!g_engine) {
+    std::fprintf(stderr, "schedfuzz: a model primitive was used outside of an execution\n");
+    std::abort();
+  }
+  return *g_engine;
+}
+
+void* prepare_spawn(TaskFn invoke, TaskFn destroy) {
+  Engine::Impl& e = E();
+  if (e.nthreads >= kMaxThreads) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "more than %u threads in one execution", kMaxThreads);
+    e.fail(FailureKind::too_many, nullptr, buf, nullptr);
+  }
+  ThreadSlot& th = e.threads[e.nthreads];
+  th.invoke = invoke;
+  th.destroy = destroy;
+  th.has_task = true;
+  return th.task;
+}
+uint32_t commit_spawn(const Where& w) { return E().spawn_thread(w); }
+void join(uint32_t tid, const Where& w) { E().join_thread(tid, w); }
+uint32_t self() { return E().current; }
+void cpu_relax(const Where& w) {
+  Engine::Impl& e = E();
+  e.record(Op::cpu_relax, kNone, w);
+  e.cpu_relax();
+}
+void fail(bool is_oracle, const char* oracle_name, const char* message, const Where& w) {
+  E().fail(is_oracle ? FailureKind::oracle : FailureKind::assertion, oracle_name, message, &w);
+}
+Stamp ghost_now() {
+  Engine::Impl& e = E();
+  return Stamp{e.current, e.me().clock.c[e.current], e.steps};
+}
+bool ghost_happened_before(const Stamp& s) {
+  Engine::Impl& e = E();
+  if (!e.weak && e.opts.memory == MemoryMode::sc) return s.step <= e.steps;
+  return e.me().clock.covers(s.tid, s.epoch);
+}
+bool weak_memory() { return E().opts.memory != MemoryMode::sc; }
+void note(const char* text) {
+  Engine::Impl& e = E();
+  if (Event* ev = e.record(Op::note, kNone, std::source_location::current())) {
+    ev->note = static_cast<uint32_t>(e.notes.size());
+    e.notes.emplace_back(text);
+  }
+}
+
+}  // namespace rt
+}  // namespace sf

@@ -1,0 +1,203 @@
+// core/src/engine_impl.h: Engine::Impl, the state of one execution shared by the engine's files
+// (scheduler in engine.cpp, memory model in memory.cpp, locks/RCU/plain data in sync.cpp, the model
+// heap in heap.cpp). Internal: nothing outside core/src includes it.
+#pragma once
+#include <cstdint>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "fiber.h"
+#include "schedfuzz/choice.h"
+#include "schedfuzz/clock.h"
+#include "schedfuzz/engine.h"
+#include "schedfuzz/limits.h"
+#include "schedfuzz/outcome.h"
+#include "schedfuzz/runtime.h"
+#include "schedfuzz/trace.h"
+
+namespace sf {
+
+// Thrown into a suspended fiber to unwind it when the execution ends early. Model code must not
+// swallow it (no catch (...) without rethrow).
+struct AbortExecution {};
+
+inline constexpr uint32_t kNone = 0xffffffffu;
+// Locations whose stores carry views under weak memory (views are dense arrays of this width).
+inline constexpr uint32_t kMaxWeakLocations = 128;
+
+enum class ThreadState : uint8_t { free, runnable, blocked, finished };
+enum class WaitKind : uint8_t { none, lock, join, rcu };
+
+// A view: for each location, the lowest modification-order index this thread may still read.
+struct View {
+  uint32_t at[kMaxWeakLocations];
+};
+
+struct ThreadSlot {
+  Fiber fiber;
+  ThreadState state = ThreadState::free;
+  bool has_task = false;
+  bool started = false;
+  WaitKind wait = WaitKind::none;
+  uint32_t wait_id = 0;
+  rt::TaskFn invoke = nullptr;
+  rt::TaskFn destroy = nullptr;
+  alignas(16) unsigned char task[kTaskBytes];
+  // happens-before (race detection, and the only ordering under sc)
+  VClock clock, acq_pending, fence_rel;
+  // weak memory: current view, what an acquire fence would add, what a release fence published
+  View cur, acq, rel;
+  // RCU
+  uint32_t rcu_depth = 0;
+  uint32_t rcu_section = 0;
+  VClock rcu_exit_clock;
+};
+
+struct StoreRecord {
+  uint64_t value = 0;
+  uint32_t step = kNoStep;  // kNoStep: the initial value
+  VClock rel;               // what an acquirer of this store synchronizes with
+};
+
+struct Location {
+  const char* name = nullptr;
+  rt::LocKind kind = rt::LocKind::value;
+  uint32_t owner_block = kNone;
+  uint32_t count = 0;  // stores so far; the newest has modification-order index count - 1
+  StoreRecord hist[kHistory];  // index i lives in hist[i % kHistory]
+};
+
+struct VarMeta {
+  const char* name = nullptr;
+  uint32_t owner_block = kNone;
+  uint32_t w_tid = 0, w_epoch = 0, w_step = kNoStep;
+  std::source_location w_where;
+  VClock reads;  // per thread: epoch of its last read (0: none since the last write)
+  uint32_t r_step[kMaxThreads] = {};
+  std::source_location r_where[kMaxThreads];
+};
+
+struct LockMeta {
+  const char* name = nullptr;
+  uint32_t owner = kNone;
+  VClock clock;
+  uint32_t view_slot = kNone;  // weak memory: index into lock_views
+};
+
+struct Block {
+  void* mem = nullptr;
+  uint32_t size = 0;
+  uint32_t align = 1;
+  const char* name = nullptr;
+  void (*destroy)(void*) = nullptr;
+  bool alive = false;
+  bool constructed = false;
+  bool released = false;  // memory returned at the end of the execution
+  uint32_t free_step = kNoStep;
+  std::source_location free_where;
+};
+
+struct Engine::Impl {
+  Impl();
+  ~Impl();
+
+  // --- configuration of the current execution
+  ChoiceSource* source = nullptr;
+  RunOptions opts;
+  bool weak = false;  // lkmm: loads may read older stores
+
+  // --- threads and scheduling
+  Fiber host;
+  ThreadSlot threads[kMaxThreads];
+  uint32_t nthreads = 0;
+  uint32_t current = 0;
+  uint32_t runnable = 0;  // bit t: thread t can run
+  uint32_t steps = 0;
+  bool aborting = false;
+  Body body = nullptr;
+  void* body_arg = nullptr;
+
+  // --- objects, by id in creation order
+  std::vector<Location> locs;
+  uint32_t nlocs = 0;
+  std::vector<View> store_views;  // weak: [loc * kHistory + slot]
+  std::vector<uint32_t> store_view_len;  // entries of that view that are meaningful (the rest: 0)
+  std::vector<VarMeta> vars;
+  uint32_t nvars = 0;
+  std::vector<LockMeta> locks;
+  uint32_t nlocks = 0;
+  std::vector<View> lock_views;
+  std::vector<uint32_t> lock_view_len;
+  std::vector<Block> blocks;
+  uint32_t constructing_block = kNone;
+  VClock mb_clock;  // smp_mb and fully ordered RMWs are totally ordered through this
+  View mb_view;
+
+  // --- record
+  Outcome outcome;
+  std::vector<Event> events;
+  std::vector<std::string> notes;
+  std::vector<Decision> decisions;
+  mutable Trace trace_cache;
+  mutable bool trace_built = false;
+
+  // engine.cpp
+  Outcome run(Body b, void* arg, ChoiceSource& src, const RunOptions& o);
+  void reset();
+  uint32_t decide(ChoiceKind kind, uint32_t n);
+  void schedule_point();
+  void cpu_relax();
+  void switch_to(uint32_t next);
+  void block_current(WaitKind w, uint32_t id);
+  void wake(WaitKind w, uint32_t id);
+  void reschedule_after_block();
+  void thread_exit();
+  [[noreturn]] void fail(FailureKind k, const char* oracle, std::string msg, const std::source_location* w);
+  void check_owner(uint32_t block, const char* what, const std::source_location& w);
+  Event* record(Op op, uint32_t obj, const std::source_location& w);
+  ThreadSlot& me() { return threads[current]; }
+  void tick() { me().clock.c[current]++; }
+  uint32_t spawn_thread(const std::source_location& w);
+  void join_thread(uint32_t tid, const std::source_location& w);
+  static void fiber_main(void* arg);
+  const Trace& build_trace() const;
+
+  // memory.cpp
+  uint32_t new_location(const char* name, uint64_t init, rt::LocKind kind);
+  uint64_t load(uint32_t loc, rt::Order o, const std::source_location& w);
+  void store(uint32_t loc, uint64_t v, rt::Order o, const std::source_location& w);
+  uint64_t rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const std::source_location& w);
+  bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, rt::Order o, const std::source_location& w);
+  void fence(rt::Fence f, const std::source_location& w);
+  void fence_effects(rt::Fence f);
+  // Joins the first `len` entries of `from` (default: every location of this execution).
+  void view_join(View& into, const View& from, uint32_t len = kNone) const;
+  void append_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* view_base, bool release);
+
+  // sync.cpp
+  uint32_t new_var(const char* name);
+  void var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w);
+  uint32_t new_lock(const char* name);
+  void lock(uint32_t id, const std::source_location& w);
+  bool trylock(uint32_t id, const std::source_location& w);
+  void unlock(uint32_t id, const std::source_location& w);
+  void acquire_lock_effects(LockMeta& l);
+  void rcu_read_lock(const std::source_location& w);
+  void rcu_read_unlock(const std::source_location& w);
+  void synchronize_rcu(const std::source_location& w);
+
+  // heap.cpp
+  void* alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*));
+  void block_constructed();
+  void free_block(void* p, const std::source_location& w);
+  uint32_t find_block(const void* p) const;
+  void touch_block(const void* p, const std::source_location& w);
+  void release_all_blocks();
+  void check_leaks();
+};
+
+// The engine running right now (one per process at a time).
+extern Engine::Impl* g_engine;
+
+}  // namespace sf

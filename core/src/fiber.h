@@ -1,0 +1,32 @@
+// core/src/fiber.h: Fiber, a user-space execution context with a pooled stack, and the switch.
+#pragma once
+#include <cstddef>
+
+namespace sf {
+
+// A fiber owns an mmap'ed stack (with a guard page) for its whole life; the engine reuses fibers
+// across executions, so a stack is created once per thread slot, not once per execution.
+struct Fiber {
+  void* sp = nullptr;          // saved stack pointer while suspended
+  void* stack_base = nullptr;  // lowest usable address (nullptr: the host thread's own stack)
+  std::size_t stack_size = 0;
+  void* asan_fake_stack = nullptr;
+  const void* asan_bottom = nullptr;  // the host's stack, as AddressSanitizer reports it
+  std::size_t asan_size = 0;
+
+  Fiber() = default;
+  Fiber(const Fiber&) = delete;
+  Fiber& operator=(const Fiber&) = delete;
+  ~Fiber();
+
+  // Prepare a fresh stack so that the first switch into this fiber calls entry(arg).
+  void init(void (*entry)(void*), void* arg);
+  bool initialized() const { return stack_base != nullptr; }
+};
+
+// Suspend `from` and resume `to`. `from_exits` tells sanitizers that `from` will never resume.
+void fiber_switch(Fiber& from, Fiber& to, bool from_exits = false);
+// The first thing a new fiber's entry function calls (completes the sanitizer handshake).
+void fiber_first_entry(Fiber& self);
+
+}  // namespace sf

@@ -1,0 +1,273 @@
+// core/src/memory.cpp: the memory model for marked accesses: per-location store histories in
+// modification order, per-thread views (which stores a thread may still read), release/acquire
+// and fence effects. Under sc every load reads the newest store; under lkmm a load may read any
+// store its view allows, and which one is a ChoiceSource decision (option 0: the newest).
+//
+// Views follow the operational "view" semantics of C11 (as in Relacy and C11Tester, without
+// promises): a store carries the view its writer published (the whole view for a release, the
+// view at the last smp_wmb for a relaxed store); an acquire joins it; smp_rmb joins what relaxed
+// loads saw since; smp_mb additionally joins a global view, which makes full barriers totally
+// ordered and cumulative. Happens-before (vector clocks) runs beside it for race detection.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "engine_impl.h"
+
+namespace sf {
+
+
+void Engine::Impl::view_join(View& into, const View& from, uint32_t len) const {
+  uint32_t n = std::min({nlocs, kMaxWeakLocations, len});
+  for (uint32_t i = 0; i < n; ++i) into.at[i] = std::max(into.at[i], from.at[i]);
+}
+
+uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind kind) {
+  if (nlocs >= kMaxLocations || (weak && nlocs >= kMaxWeakLocations)) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "more than %u atomic locations in one execution",
+                  weak ? kMaxWeakLocations : kMaxLocations);
+    fail(FailureKind::too_many, nullptr, buf, nullptr);
+  }
+  uint32_t id = nlocs++;
+  Location& L = locs[id];
+  L.name = name;
+  L.kind = kind;
+  L.owner_block = constructing_block;
+  L.count = 1;
+  L.hist[0].value = init;
+  L.hist[0].step = kNoStep;
+  L.hist[0].rel.clear();
+  if (weak) {
+    // The initial store publishes an empty view.
+    store_view_len[size_t{id} * kHistory] = 0;
+  }
+  return id;
+}
+
+// Appends a store at the end of modification order. `base` (weak only) is the view it publishes.
+void Engine::Impl::append_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* base,
+                                bool) {
+  uint32_t idx = L.count++;
+  StoreRecord& s = L.hist[idx % kHistory];
+  s.value = v;
+  s.step = steps;
+  s.rel = rel;
+  if (weak) {
+    size_t slot = size_t{loc} * kHistory + idx % kHistory;
+    View& mv = store_views[slot];
+    store_view_len[slot] = std::min(nlocs, kMaxWeakLocations);
+    std::memcpy(mv.at, base->at, store_view_len[slot] * sizeof(uint32_t));
+    mv.at[loc] = idx;
+    me().cur.at[loc] = idx;
+  }
+}
+
+uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_location& w) {
+  schedule_point();
+  Location& L = locs[loc];
+  check_owner(L.owner_block, "location", w);
+  ThreadSlot& th = me();
+  uint32_t newest = L.count - 1;
+  uint32_t chosen = newest;
+  if (weak) {
+    uint32_t lo = th.cur.at[loc];
+    uint32_t oldest_kept = L.count > kHistory ? L.count - kHistory : 0;
+    lo = std::max(lo, oldest_kept);
+    uint32_t n = L.count - lo;
+    if (n > 1) chosen = newest - decide(ChoiceKind::read, n);
+    th.cur.at[loc] = chosen;
+    size_t slot = size_t{loc} * kHistory + chosen % kHistory;
+    const View& mv = store_views[slot];
+    if (o == rt::Order::acquire) view_join(th.cur, mv, store_view_len[slot]);
+    view_join(th.acq, mv, store_view_len[slot]);
+    th.acq.at[loc] = std::max(th.acq.at[loc], chosen);
+  }
+  const StoreRecord& s = L.hist[chosen % kHistory];
+  if (o == rt::Order::acquire) {
+    th.clock.join(s.rel);
+  } else {
+    th.acq_pending.join(s.rel);
+  }
+  if (Event* e = record(o == rt::Order::acquire ? Op::load_acquire : Op::read_once, loc, w)) {
+    e->value = s.value;
+    e->rf_step = s.step;
+    e->stale = chosen != newest;
+    e->is_pointer = L.kind == rt::LocKind::pointer;
+  }
+  return s.value;
+}
+
+void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::source_location& w) {
+  schedule_point();
+  Location& L = locs[loc];
+  check_owner(L.owner_block, "location", w);
+  ThreadSlot& th = me();
+  bool release = o == rt::Order::release || o == rt::Order::full;
+  if (o == rt::Order::full) fence_effects(rt::Fence::mb);
+  append_store(L, loc, v, release ? th.clock : th.fence_rel, release ? &th.cur : &th.rel, release);
+  if (release) tick();
+  if (o == rt::Order::full) fence_effects(rt::Fence::mb);
+  if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
+    e->value = v;
+    e->is_pointer = L.kind == rt::LocKind::pointer;
+  }
+}
+
+static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
+  switch (op) {
+    case rt::RmwOp::add: return old + arg;
+    case rt::RmwOp::sub: return old - arg;
+    case rt::RmwOp::bit_or: return old | arg;
+    case rt::RmwOp::bit_and: return old & arg;
+    case rt::RmwOp::bit_xor: return old ^ arg;
+    case rt::RmwOp::xchg: return arg;
+  }
+  return arg;
+}
+
+// The read-modify-write core shared by rmw() and a successful cmpxchg(): reads the newest store
+// (atomicity), continues its release sequence, appends the new value.
+static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op, rt::Order o,
+                         uint64_t* old_out) {
+  Location& L = e.locs[loc];
+  ThreadSlot& th = e.me();
+  bool full = o == rt::Order::full;
+  bool acquire = full || o == rt::Order::acquire;
+  bool release = full || o == rt::Order::release;
+  if (full) e.fence_effects(rt::Fence::mb);
+  uint32_t newest = L.count - 1;
+  const StoreRecord& prev = L.hist[newest % kHistory];
+  uint64_t old = prev.value;
+  uint64_t nv = apply(op, old, nv_arg);
+  if (acquire) {
+    th.clock.join(prev.rel);
+  } else {
+    th.acq_pending.join(prev.rel);
+  }
+  VClock rel = prev.rel;
+  rel.join(release ? th.clock : th.fence_rel);
+  View base;
+  if (e.weak) {
+    size_t slot = size_t{loc} * kHistory + newest % kHistory;
+    const View& pv = e.store_views[slot];
+    uint32_t plen = e.store_view_len[slot];
+    if (acquire) e.view_join(th.cur, pv, plen);
+    e.view_join(th.acq, pv, plen);
+    th.cur.at[loc] = newest;
+    uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
+    const View& mine = release ? th.cur : th.rel;
+    for (uint32_t i = 0; i < n; ++i) base.at[i] = std::max(i < plen ? pv.at[i] : 0u, mine.at[i]);
+  }
+  e.append_store(L, loc, nv, rel, &base, release);
+  if (release) e.tick();
+  if (full) e.fence_effects(rt::Fence::mb);
+  *old_out = old;
+  return nv;
+}
+
+uint64_t Engine::Impl::rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const std::source_location& w) {
+  schedule_point();
+  Location& L = locs[loc];
+  check_owner(L.owner_block, "location", w);
+  uint64_t old = 0;
+  uint64_t nv = rmw_core(*this, loc, arg, op, o, &old);
+  if (Event* e = record(o == rt::Order::full ? Op::rmw_full : Op::rmw_relaxed, loc, w)) {
+    e->value = nv;
+    e->old_value = old;
+    e->rf_step = L.hist[(L.count - 2) % kHistory].step;
+    e->is_pointer = L.kind == rt::LocKind::pointer;
+  }
+  return old;
+}
+
+bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, rt::Order o,
+                           const std::source_location& w) {
+  schedule_point();
+  Location& L = locs[loc];
+  check_owner(L.owner_block, "location", w);
+  uint32_t newest = L.count - 1;
+  const StoreRecord& cur = L.hist[newest % kHistory];
+  if (cur.value == *expected) {
+    uint64_t old = 0;
+    rmw_core(*this, loc, desired, rt::RmwOp::xchg, o, &old);
+    if (Event* e = record(o == rt::Order::full ? Op::rmw_full : Op::rmw_relaxed, loc, w)) {
+      e->value = desired;
+      e->old_value = old;
+      e->rf_step = cur.step;
+      e->is_pointer = L.kind == rt::LocKind::pointer;
+    }
+    return true;
+  }
+  // A failed cmpxchg is an unordered read of the newest value.
+  ThreadSlot& th = me();
+  th.acq_pending.join(cur.rel);
+  if (weak) {
+    th.cur.at[loc] = newest;
+    size_t slot = size_t{loc} * kHistory + newest % kHistory;
+    view_join(th.acq, store_views[slot], store_view_len[slot]);
+  }
+  *expected = cur.value;
+  if (Event* e = record(Op::cmpxchg_fail, loc, w)) {
+    e->value = cur.value;
+    e->rf_step = cur.step;
+    e->is_pointer = L.kind == rt::LocKind::pointer;
+  }
+  return false;
+}
+
+void Engine::Impl::fence_effects(rt::Fence f) {
+  ThreadSlot& th = me();
+  uint32_t n = std::min(nlocs, kMaxWeakLocations);
+  switch (f) {
+    case rt::Fence::rmb:
+      th.clock.join(th.acq_pending);
+      if (weak) view_join(th.cur, th.acq);
+      break;
+    case rt::Fence::wmb:
+      th.fence_rel = th.clock;
+      tick();
+      if (weak) std::memcpy(th.rel.at, th.cur.at, n * sizeof(uint32_t));
+      break;
+    case rt::Fence::mb:
+      th.clock.join(th.acq_pending);
+      th.clock.join(mb_clock);
+      mb_clock = th.clock;
+      th.fence_rel = th.clock;
+      tick();
+      if (weak) {
+        view_join(th.cur, th.acq);
+        view_join(th.cur, mb_view);
+        std::memcpy(mb_view.at, th.cur.at, n * sizeof(uint32_t));
+        std::memcpy(th.rel.at, th.cur.at, n * sizeof(uint32_t));
+      }
+      break;
+  }
+}
+
+void Engine::Impl::fence(rt::Fence f, const std::source_location& w) {
+  schedule_point();
+  fence_effects(f);
+  static constexpr Op kOps[] = {Op::fence_rmb, Op::fence_wmb, Op::fence_mb};
+  record(kOps[static_cast<int>(f)], kNone, w);
+}
+
+namespace rt {
+uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
+  return g_engine->new_location(name, init, kind);
+}
+uint64_t load(uint32_t loc, Order o, const Where& w) { return g_engine->load(loc, o, w); }
+void store(uint32_t loc, uint64_t v, Order o, const Where& w) { g_engine->store(loc, v, o, w); }
+uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
+  return g_engine->rmw(loc, op, arg, o, w);
+}
+bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w) {
+  return g_engine->cmpxchg(loc, expected, desired, o, w);
+}
+void fence(Fence f, const Where& w) { g_engine->fence(f, w); }
+uint64_t peek(uint32_t loc) {
+  const Location& L = g_engine->locs[loc];
+  return L.hist[(L.count - 1) % kHistory].value;
+}
+}  // namespace rt
+}  // namespace sf

@@ -1,0 +1,196 @@
+// core/src/sync.cpp: spinlocks (acquire/release, blocking waiters), RCU (read sections and grace
+// periods) and plain shared data checked for data races with vector clocks.
+#include <cstdio>
+#include <cstring>
+
+#include "engine_impl.h"
+
+namespace sf {
+
+namespace {
+const char* short_file(const std::source_location& w) {
+  const char* f = w.file_name();
+  const char* s = std::strrchr(f, '/');
+  return s ? s + 1 : f;
+}
+}  // namespace
+
+// ---- plain data
+uint32_t Engine::Impl::new_var(const char* name) {
+  if (nvars >= kMaxLocations) fail(FailureKind::too_many, nullptr, "too many var<T> in one execution", nullptr);
+  uint32_t id = nvars++;
+  VarMeta& v = vars[id];
+  v.name = name;
+  v.owner_block = constructing_block;
+  v.w_tid = current;
+  v.w_epoch = me().clock.c[current];  // construction is a write by the creating thread
+  v.w_step = kNoStep;
+  v.reads.clear();
+  return id;
+}
+
+void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w) {
+  schedule_point();
+  VarMeta& v = vars[id];
+  check_owner(v.owner_block, "variable", w);
+  ThreadSlot& th = me();
+  char buf[400];
+  auto name = [&] {
+    static thread_local char nb[48];
+    if (v.name) return v.name;
+    std::snprintf(nb, sizeof nb, "var#%u", id);
+    return static_cast<const char*>(nb);
+  };
+  if (!th.clock.covers(v.w_tid, v.w_epoch) && v.w_tid != current) {
+    std::snprintf(buf, sizeof buf, "data race on %s: %s by T%u and write by T%u at step %u (%s:%u) are not ordered",
+                  name(), is_write ? "write" : "read", current, v.w_tid, v.w_step, short_file(v.w_where),
+                  static_cast<unsigned>(v.w_where.line()));
+    fail(FailureKind::data_race, nullptr, buf, &w);
+  }
+  if (is_write) {
+    for (uint32_t t = 0; t < nthreads; ++t) {
+      if (t == current || v.reads.c[t] == 0) continue;
+      if (!th.clock.covers(t, v.reads.c[t])) {
+        std::snprintf(buf, sizeof buf,
+                      "data race on %s: write by T%u and read by T%u at step %u (%s:%u) are not ordered", name(),
+                      current, t, v.r_step[t], short_file(v.r_where[t]), static_cast<unsigned>(v.r_where[t].line()));
+        fail(FailureKind::data_race, nullptr, buf, &w);
+      }
+    }
+    v.w_tid = current;
+    v.w_epoch = th.clock.c[current];
+    v.w_step = steps;
+    v.w_where = w;
+    v.reads.clear();
+  } else {
+    v.reads.c[current] = th.clock.c[current];
+    v.r_step[current] = steps;
+    v.r_where[current] = w;
+  }
+  if (Event* e = record(is_write ? Op::plain_write : Op::plain_read, id, w)) e->value = shown;
+}
+
+// ---- spinlocks
+uint32_t Engine::Impl::new_lock(const char* name) {
+  if (nlocks >= kMaxLocks) fail(FailureKind::too_many, nullptr, "too many locks in one execution", nullptr);
+  uint32_t id = nlocks++;
+  LockMeta& l = locks[id];
+  l.name = name;
+  l.owner = kNone;
+  l.clock.clear();
+  lock_view_len[id] = 0;
+  return id;
+}
+
+void Engine::Impl::acquire_lock_effects(LockMeta& l) {
+  l.owner = current;
+  me().clock.join(l.clock);
+  uint32_t id = static_cast<uint32_t>(&l - locks.data());
+  if (weak) view_join(me().cur, lock_views[id], lock_view_len[id]);
+}
+
+void Engine::Impl::lock(uint32_t id, const std::source_location& w) {
+  schedule_point();
+  LockMeta& l = locks[id];
+  if (l.owner == current) fail(FailureKind::deadlock, nullptr, "spin_lock of a lock this thread already holds", &w);
+  while (l.owner != kNone) {
+    record(Op::block, id, w);
+    block_current(WaitKind::lock, id);
+  }
+  acquire_lock_effects(l);
+  record(Op::spin_lock, id, w);
+}
+
+bool Engine::Impl::trylock(uint32_t id, const std::source_location& w) {
+  schedule_point();
+  LockMeta& l = locks[id];
+  if (l.owner != kNone) {
+    record(Op::spin_trylock_fail, id, w);
+    return false;  // a failed trylock gives no ordering
+  }
+  acquire_lock_effects(l);
+  record(Op::spin_trylock_ok, id, w);
+  return true;
+}
+
+void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
+  schedule_point();
+  LockMeta& l = locks[id];
+  if (l.owner != current) {
+    fail(FailureKind::bad_unlock, nullptr, "spin_unlock of a lock this thread does not hold", &w);
+  }
+  ThreadSlot& th = me();
+  l.clock = th.clock;
+  if (weak) {
+    lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
+    std::memcpy(lock_views[id].at, th.cur.at, lock_view_len[id] * sizeof(uint32_t));
+  }
+  tick();
+  l.owner = kNone;
+  record(Op::spin_unlock, id, w);
+  wake(WaitKind::lock, id);
+}
+
+// ---- RCU
+void Engine::Impl::rcu_read_lock(const std::source_location& w) {
+  schedule_point();
+  ThreadSlot& th = me();
+  if (th.rcu_depth++ == 0) th.rcu_section++;
+  record(Op::rcu_read_lock, kNone, w);
+}
+
+void Engine::Impl::rcu_read_unlock(const std::source_location& w) {
+  schedule_point();
+  ThreadSlot& th = me();
+  if (th.rcu_depth == 0) fail(FailureKind::assertion, nullptr, "rcu_read_unlock without rcu_read_lock", &w);
+  if (--th.rcu_depth == 0) {
+    th.rcu_exit_clock = th.clock;
+    tick();
+    wake(WaitKind::rcu, 0);
+  }
+  record(Op::rcu_read_unlock, kNone, w);
+}
+
+// A grace period: waits until every reader section open at its start has ended; a full barrier on
+// both sides, and each such section's end happens-before the return.
+void Engine::Impl::synchronize_rcu(const std::source_location& w) {
+  schedule_point();
+  if (me().rcu_depth) fail(FailureKind::deadlock, nullptr, "synchronize_rcu inside an RCU read section", &w);
+  fence_effects(rt::Fence::mb);
+  uint32_t waiting_section[kMaxThreads];
+  for (uint32_t t = 0; t < nthreads; ++t) waiting_section[t] = threads[t].rcu_depth ? threads[t].rcu_section : 0;
+  for (;;) {
+    bool pending = false;
+    for (uint32_t t = 0; t < nthreads; ++t) {
+      if (!waiting_section[t]) continue;
+      if (threads[t].rcu_depth == 0 || threads[t].rcu_section != waiting_section[t]) {
+        me().clock.join(threads[t].rcu_exit_clock);
+        if (weak) view_join(me().cur, threads[t].cur);
+        waiting_section[t] = 0;
+      } else {
+        pending = true;
+      }
+    }
+    if (!pending) break;
+    record(Op::block, kNone, w);
+    block_current(WaitKind::rcu, 0);
+  }
+  fence_effects(rt::Fence::mb);
+  record(Op::synchronize_rcu, kNone, w);
+}
+
+namespace rt {
+uint32_t new_var(const char* name) { return g_engine->new_var(name); }
+void var_access(uint32_t var, bool is_write, uint64_t shown, const Where& w) {
+  g_engine->var_access(var, is_write, shown, w);
+}
+uint32_t new_lock(const char* name) { return g_engine->new_lock(name); }
+void lock(uint32_t lk, const Where& w) { g_engine->lock(lk, w); }
+bool trylock(uint32_t lk, const Where& w) { return g_engine->trylock(lk, w); }
+void unlock(uint32_t lk, const Where& w) { g_engine->unlock(lk, w); }
+bool lock_held(uint32_t lk) { return g_engine->locks[lk].owner != kNone; }
+void rcu_read_lock(const Where& w) { g_engine->rcu_read_lock(w); }
+void rcu_read_unlock(const Where& w) { g_engine->rcu_read_unlock(w); }
+void synchronize_rcu(const Where& w) { g_engine->synchronize_rcu(w); }
+}  // namespace rt
+}  // namespace sf

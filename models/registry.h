@@ -1,0 +1,31 @@
+// models/registry.h: Target and Variant, the catalogue of bundled models that the CLI, the fuzz
+// targets, the tests and the benchmarks all read.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sf::models {
+
+struct Variant {
+  const char* name;    // "correct" for the correct form
+  const char* expect;  // "pass", or the failure kind this variant must produce
+  const char* what;    // one line: the bug, or why this control must pass
+  bool control = false;
+};
+
+struct Target {
+  const char* name;
+  const char* what;
+  std::vector<Variant> variants;
+  // Runs one execution of the model as thread 0; `variant` indexes `variants`.
+  void (*body)(int variant);
+  // The execution budget within which `run` with the default seed finds every bug variant.
+  unsigned default_budget = 100000;
+};
+
+const std::vector<Target>& targets();
+const Target* find_target(std::string_view name);
+int find_variant(const Target& t, std::string_view variant);  // -1: unknown
+
+}  // namespace sf::models

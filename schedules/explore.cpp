@@ -1,0 +1,48 @@
+// schedules/explore.cpp: the exploration loop (no trace recording until a failure is found).
+#include "schedules/explore.h"
+
+#include <chrono>
+
+#include "schedfuzz/replay_source.h"
+
+namespace sf {
+
+ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source, const RunOptions& opts,
+                      const ExploreBudget& budget) {
+  ExploreResult r;
+  RunOptions fast = opts;
+  fast.record_events = false;
+  auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  while (r.executions < budget.executions) {
+    Outcome o = engine.run(body, arg, source, fast);
+    ++r.executions;
+    r.steps += o.steps;
+    if (o.failed()) {
+      r.found = true;
+      r.decisions = engine.decisions();
+      r.outcome = o;
+      break;
+    }
+    if (budget.seconds > 0 && (r.executions & 255) == 0 && elapsed() > budget.seconds) break;
+  }
+  r.seconds = elapsed();
+  if (r.found) {
+    // Run the failing schedule once more with the trace on: it fills in the trace hash and
+    // checks on the spot that the failure replays.
+    ReplayResult again = replay(engine, body, arg, r.decisions, opts);
+    r.outcome.trace_hash = again.outcome.trace_hash;
+  }
+  return r;
+}
+
+ReplayResult replay(Engine& engine, Body body, void* arg, const std::vector<Decision>& decisions,
+                    const RunOptions& opts) {
+  ReplaySource src(decisions);
+  ReplayResult r;
+  r.outcome = engine.run(body, arg, src, opts);
+  if (const char* d = src.divergence()) r.divergence = d;
+  return r;
+}
+
+}  // namespace sf

@@ -1,0 +1,36 @@
+// schedules/explore.h: explore(), many executions of one body under one ChoiceSource until the
+// first failure or the budget ends; replay(), one execution from a decision list.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "schedfuzz/engine.h"
+
+namespace sf {
+
+struct ExploreBudget {
+  uint64_t executions = 100000;
+  double seconds = 0;  // 0: no time limit
+};
+
+struct ExploreResult {
+  uint64_t executions = 0;
+  uint64_t steps = 0;  // schedule points over all executions
+  double seconds = 0;
+  bool found = false;
+  Outcome outcome;                  // of the failing execution
+  std::vector<Decision> decisions;  // of the failing execution
+};
+
+ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source, const RunOptions& opts,
+                      const ExploreBudget& budget);
+
+struct ReplayResult {
+  Outcome outcome;
+  std::string divergence;  // non-empty: the schedule does not match the execution
+};
+ReplayResult replay(Engine& engine, Body body, void* arg, const std::vector<Decision>& decisions,
+                    const RunOptions& opts);
+
+}  // namespace sf

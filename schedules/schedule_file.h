@@ -1,0 +1,46 @@
+// schedules/schedule_file.h: ScheduleFile, the saved form of a failing execution: the decision
+// list (not the fuzz bytes), with the target, variant, memory mode and the failure it produced.
+//
+// Format (text, one item per line, '#' starts a comment):
+//   schedfuzz-schedule v1
+//   target vmalloc_cache
+//   variant both_zero
+//   memory sc
+//   max-steps 20000
+//   expect stale_info            (the failure kind a replay must reproduce; "pass" for none)
+//   trace-hash 0x0123456789abcdef
+//   decisions 3
+//   T 3 0                        (kind letter, options, chosen: T thread, N next, R read, F flush)
+//   R 2 1
+//   N 2 1
+//   end
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schedfuzz/outcome.h"
+#include "schedfuzz/trace.h"
+
+namespace sf {
+
+struct ScheduleFile {
+  std::string target;
+  std::string variant;
+  MemoryMode memory = MemoryMode::sc;
+  uint32_t max_steps = 0;
+  std::string expect;  // failure name, or "pass"
+  uint64_t trace_hash = 0;
+  std::string message;  // the failure's message, kept as a comment
+  std::vector<Decision> decisions;
+};
+
+std::string format_schedule(const ScheduleFile& s);
+// On error returns false and sets `error` to one line naming the problem (with its line number).
+bool parse_schedule(std::string_view text, ScheduleFile* out, std::string* error);
+bool read_schedule_file(const std::string& path, ScheduleFile* out, std::string* error);
+// Writes to a temporary file and renames it into place: never a half-written schedule.
+bool write_file_atomically(const std::string& path, const std::string& content, std::string* error);
+
+}  // namespace sf

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# tests/cli_test.sh: the schedfuzz command as a user meets it: bad arguments and bad schedule files
+# give one line on stderr and exit 2; run and replay agree across processes.
+# Usage: cli_test.sh path/to/schedfuzz source-dir
+set -u
+SF=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
+
+# expect_usage DESCRIPTION -- COMMAND...: exit 2, exactly one line on stderr, nothing on stdout.
+expect_usage() {
+  local desc=$1; shift; shift
+  "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$work/err")
+  if [ "$rc" -ne 2 ]; then bad "$desc: exit $rc, expected 2 ($(head -c 200 "$work/err"))"; return; fi
+  if [ "$lines" -ne 1 ]; then bad "$desc: $lines lines on stderr, expected 1"; cat "$work/err"; return; fi
+  if [ -s "$work/out" ]; then bad "$desc: wrote to stdout"; return; fi
+  ok
+}
+
+expect_usage "no command" -- "$SF"
+expect_usage "unknown command" -- "$SF" frobnicate
+expect_usage "run without target" -- "$SF" run
+expect_usage "unknown target" -- "$SF" run no_such_target
+expect_usage "unknown variant" -- "$SF" run vmalloc_cache --variant nope
+expect_usage "executions not a number" -- "$SF" run vmalloc_cache --executions abc
+expect_usage "executions zero" -- "$SF" run vmalloc_cache --executions 0
+expect_usage "unknown memory mode" -- "$SF" run vmalloc_cache --memory arm
+expect_usage "negative seed" -- "$SF" run vmalloc_cache --seed -1
+expect_usage "unknown flag" -- "$SF" run vmalloc_cache --bogus
+expect_usage "replay without file" -- "$SF" replay
+expect_usage "replay missing file" -- "$SF" replay "$work/missing.sched"
+expect_usage "replay a folder" -- "$SF" replay "$work"
+: >"$work/empty.sched"
+expect_usage "replay empty file" -- "$SF" replay "$work/empty.sched"
+head -c 4096 /dev/urandom >"$work/random.sched"
+expect_usage "replay random bytes" -- "$SF" replay "$work/random.sched"
+printf 'hello\nworld\n' >"$work/text.sched"
+expect_usage "replay a text file" -- "$SF" replay "$work/text.sched"
+
+# A real failing schedule, found in two separate processes: same file, same bytes.
+"$SF" run vmalloc_cache --variant install_always --seed 7 --out "$work/a" >"$work/run1" 2>&1
+rc1=$?
+"$SF" run vmalloc_cache --variant install_always --seed 7 --out "$work/b" >"$work/run2" 2>&1
+rc2=$?
+if [ "$rc1" -eq 1 ] && [ "$rc2" -eq 1 ]; then ok; else bad "run of a bug variant: exit $rc1/$rc2, expected 1"; fi
+f1=$(ls "$work"/a/*.sched 2>/dev/null | head -n 1)
+f2=$(ls "$work"/b/*.sched 2>/dev/null | head -n 1)
+if [ -n "$f1" ] && [ -n "$f2" ] && cmp -s "$f1" "$f2" && [ "$(basename "$f1")" = "$(basename "$f2")" ]; then ok
+else bad "two processes with the same seed saved different schedules"; fi
+if ls "$work"/a/*.tmp.* >/dev/null 2>&1; then bad "a temporary file was left behind"; else ok; fi
+
+# Replay reproduces it, twice, with the same trace.
+"$SF" replay "$f1" >"$work/rep1" 2>&1; r1=$?
+"$SF" replay "$f1" >"$work/rep2" 2>&1; r2=$?
+if [ "$r1" -eq 1 ] && [ "$r2" -eq 1 ] && grep -q '^REPRODUCED' "$work/rep1"; then ok; else bad "replay exit $r1/$r2, expected 1 and REPRODUCED"; fi
+if cmp -s "$work/rep1" "$work/rep2"; then ok; else bad "two replays printed different traces"; fi
+if grep -q 'READ_ONCE cache.used' "$work/rep1" && grep -q 'gen_counters.cpp:' "$work/rep1"; then ok
+else bad "the trace lacks operations, locations or source lines"; fi
+
+# Damaged copies of the real schedule.
+n=$(wc -l <"$f1")
+head -n $((n / 2)) "$f1" >"$work/trunc.sched"
+expect_usage "replay truncated schedule" -- "$SF" replay "$work/trunc.sched"
+head -n $((n - 1)) "$f1" >"$work/noend.sched"
+expect_usage "replay schedule without end" -- "$SF" replay "$work/noend.sched"
+sed 's/^T \([0-9]*\) 0$/X \1 0/' "$f1" >"$work/letter.sched"
+expect_usage "replay unknown decision letter" -- "$SF" replay "$work/letter.sched"
+sed 's/^T 3 0$/T 3 9/' "$f1" >"$work/range.sched"
+if grep -q '^T 3 9$' "$work/range.sched"; then expect_usage "replay choice out of range" -- "$SF" replay "$work/range.sched"; fi
+sed 's/^target .*/target nowhere/' "$f1" >"$work/target.sched"
+expect_usage "replay unknown target" -- "$SF" replay "$work/target.sched"
+sed 's/^memory .*/memory arm/' "$f1" >"$work/mem.sched"
+expect_usage "replay unknown memory mode" -- "$SF" replay "$work/mem.sched"
+# A schedule whose decisions no longer fit the execution: every option count changed.
+awk '/^[TNRF] [0-9]+ [0-9]+$/ { $2 = $2 + 5 } { print }' "$f1" >"$work/diverge.sched"
+expect_usage "replay diverging schedule" -- "$SF" replay "$work/diverge.sched"
+
+# The correct form passes a small budget and says so in one line.
+out=$("$SF" run vmalloc_cache --executions 2000 2>&1); rc=$?
+if [ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == PASS* ]]; then ok
+else bad "run of the correct form: exit $rc, output: $out"; fi
+
+# list: one line per variant, every target has a 'correct' variant.
+"$SF" list >"$work/list"; rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^vmalloc_cache  *correct  *pass' "$work/list"; then ok; else bad "list"; fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

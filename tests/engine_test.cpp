@@ -1,0 +1,262 @@
+// tests/engine_test.cpp: the engine's checkers and determinism, on small models written here.
+#include <gtest/gtest.h>
+
+#include "schedfuzz/fuzz_bytes_source.h"
+#include "schedfuzz/replay_source.h"
+#include "schedfuzz/schedfuzz.h"
+#include "tests/test_support.h"
+
+using namespace sf;
+using sf::test::explore_fn;
+
+namespace {
+
+// Two threads increment a counter with READ_ONCE + WRITE_ONCE: the lost update needs a preemption
+// between the load and the store.
+void lost_update_body() {
+  shared<int> counter{0, "counter"};
+  auto inc = [&] {
+    int v = READ_ONCE(counter);
+    WRITE_ONCE(counter, v + 1);
+  };
+  thread a = spawn(inc);
+  thread b = spawn(inc);
+  join(a);
+  join(b);
+  check(counter.peek() == 2, "lost update: counter is %d", counter.peek());
+}
+
+TEST(Engine, SequentialRunIsTheEmptyInput) {
+  Engine e;
+  test::FnBody b{lost_update_body};
+  FuzzBytesSource empty(nullptr, 0);
+  Outcome o = e.run(&test::FnBody::call, &b, empty);
+  EXPECT_FALSE(o.failed()) << o.message;
+  EXPECT_GT(o.steps, 4u);
+}
+
+TEST(Engine, FindsLostUpdateAndReplaysItExactly) {
+  ExploreResult r = explore_fn(lost_update_body, 10000);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.kind, FailureKind::assertion);
+  Engine e;
+  test::FnBody b{lost_update_body};
+  for (int i = 0; i < 3; ++i) {
+    ReplayResult again = replay(e, &test::FnBody::call, &b, r.decisions, RunOptions{});
+    EXPECT_TRUE(again.divergence.empty()) << again.divergence;
+    EXPECT_EQ(again.outcome.kind, FailureKind::assertion);
+    EXPECT_EQ(again.outcome.trace_hash, r.outcome.trace_hash);
+    EXPECT_EQ(again.outcome.step, r.outcome.step);
+  }
+}
+
+TEST(Engine, SameChoicesSameTraceHash) {
+  Engine e;
+  test::FnBody b{lost_update_body};
+  const uint8_t bytes[] = {0, 1, 0, 2, 1, 1, 0, 3, 1, 0, 1, 1, 2};
+  FuzzBytesSource s1(bytes, sizeof bytes);
+  Outcome o1 = e.run(&test::FnBody::call, &b, s1);
+  std::vector<Decision> d1 = e.decisions();
+  FuzzBytesSource s2(bytes, sizeof bytes);
+  Engine other;
+  Outcome o2 = other.run(&test::FnBody::call, &b, s2);
+  EXPECT_EQ(o1.trace_hash, o2.trace_hash);
+  EXPECT_EQ(d1.size(), other.decisions().size());
+  // A different choice gives a different execution.
+  const uint8_t other_bytes[] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  FuzzBytesSource s3(other_bytes, sizeof other_bytes);
+  Outcome o3 = e.run(&test::FnBody::call, &b, s3);
+  EXPECT_NE(o1.trace_hash, o3.trace_hash);
+}
+
+TEST(Engine, SpinlockPreventsLostUpdate) {
+  ExploreResult r = explore_fn([] {
+    shared<int> counter{0};
+    spinlock_t lock;
+    auto inc = [&] {
+      spin_lock(lock);
+      WRITE_ONCE(counter, READ_ONCE(counter) + 1);
+      spin_unlock(lock);
+    };
+    thread a = spawn(inc), b = spawn(inc), c = spawn(inc);
+    join(a), join(b), join(c);
+    check(counter.peek() == 3, "counter %d", counter.peek());
+  }, test::budget(50000));
+  EXPECT_FALSE(r.found) << r.outcome.message;
+  EXPECT_EQ(r.executions, test::budget(50000));
+}
+
+TEST(Engine, DetectsDeadlockFromLockOrderInversion) {
+  ExploreResult r = explore_fn([] {
+    spinlock_t a{"A"}, b{"B"};
+    thread t1 = spawn([&] { spin_lock(a); spin_lock(b); spin_unlock(b); spin_unlock(a); });
+    thread t2 = spawn([&] { spin_lock(b); spin_lock(a); spin_unlock(a); spin_unlock(b); });
+    join(t1);
+    join(t2);
+  }, 10000);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.kind, FailureKind::deadlock);
+}
+
+TEST(Engine, DetectsLivelockOfASpinLoop) {
+  ExploreResult r = explore_fn([] {
+    shared<int> flag{0};
+    thread t = spawn([&] {
+      while (READ_ONCE(flag) == 0) cpu_relax();  // nobody ever sets it
+    });
+    join(t);
+  }, 10);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.kind, FailureKind::livelock);
+}
+
+TEST(Engine, SpinLoopWithCpuRelaxMakesProgress) {
+  ExploreResult r = explore_fn([] {
+    shared<int> flag{0};
+    thread waiter = spawn([&] {
+      while (READ_ONCE(flag) == 0) cpu_relax();
+    });
+    thread setter = spawn([&] { WRITE_ONCE(flag, 1); });
+    join(waiter);
+    join(setter);
+  }, test::budget(20000));
+  EXPECT_FALSE(r.found) << r.outcome.message;
+}
+
+TEST(Engine, DetectsDataRaceOnPlainData) {
+  ExploreResult r = explore_fn([] {
+    var<int> data{0, "data"};
+    shared<int> flag{0, "flag"};
+    thread w = spawn([&] {
+      data.store(42);
+      WRITE_ONCE(flag, 1);  // no release: the read below is not ordered after the write
+    });
+    thread rd = spawn([&] {
+      if (READ_ONCE(flag)) (void)data.load();
+    });
+    join(w);
+    join(rd);
+  }, 10000);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.kind, FailureKind::data_race);
+}
+
+TEST(Engine, ReleaseAcquireOrdersPlainData) {
+  ExploreResult r = explore_fn([] {
+    var<int> data{0, "data"};
+    shared<int> flag{0, "flag"};
+    thread w = spawn([&] {
+      data.store(42);
+      smp_store_release(flag, 1);
+    });
+    thread rd = spawn([&] {
+      if (smp_load_acquire(flag)) check(data.load() == 42, "data not published");
+    });
+    join(w);
+    join(rd);
+  }, test::budget(50000));
+  EXPECT_FALSE(r.found) << r.outcome.message;
+}
+
+TEST(Engine, HeapChecks) {
+  struct Obj {
+    shared<int> x{0, "obj.x"};
+  };
+  ExploreResult dbl = explore_fn([] {
+    Obj* o = kalloc<Obj>("obj");
+    kfree(o);
+    kfree(o);
+  }, 1);
+  ASSERT_TRUE(dbl.found);
+  EXPECT_EQ(dbl.outcome.kind, FailureKind::double_free);
+
+  ExploreResult uaf = explore_fn([] {
+    Obj* o = kalloc<Obj>("obj");
+    kfree(o);
+    WRITE_ONCE(o->x, 1);
+  }, 1);
+  ASSERT_TRUE(uaf.found);
+  EXPECT_EQ(uaf.outcome.kind, FailureKind::use_after_free);
+
+  ExploreResult leak = explore_fn([] { (void)kalloc<Obj>("obj"); }, 1);
+  ASSERT_TRUE(leak.found);
+  EXPECT_EQ(leak.outcome.kind, FailureKind::leak);
+
+  ExploreResult ok = explore_fn([] {
+    Obj* o = kalloc<Obj>("obj");
+    WRITE_ONCE(o->x, 1);
+    kfree(o);
+  }, 1);
+  EXPECT_FALSE(ok.found) << ok.outcome.message;
+}
+
+TEST(Engine, ModelExceptionIsReported) {
+  ExploreResult r = explore_fn([] {
+    thread t = spawn([] { throw std::runtime_error("boom"); });
+    join(t);
+  }, 1);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.kind, FailureKind::model_exception);
+}
+
+TEST(Engine, RcuGracePeriodWaitsForReaders) {
+  // A reader that found the object under rcu_read_lock never sees it freed: the updater unpublishes,
+  // waits for a grace period, then frees.
+  struct Node {
+    shared<int> v{7, "node.v"};
+  };
+  ExploreResult r = explore_fn([] {
+    Node* n = kalloc<Node>("node");
+    shared<Node*> head{n, "head"};
+    thread reader = spawn([&] {
+      rcu_read_lock();
+      Node* p = rcu_dereference(head);
+      if (p) check(READ_ONCE(p->v) == 7, "bad value");
+      rcu_read_unlock();
+    });
+    thread updater = spawn([&] {
+      Node* old = xchg(head, static_cast<Node*>(nullptr));
+      synchronize_rcu();
+      kfree(old);
+    });
+    join(reader);
+    join(updater);
+  }, test::budget(50000));
+  EXPECT_FALSE(r.found) << r.outcome.message;
+}
+
+TEST(Engine, FreeWithoutGracePeriodIsUseAfterFree) {
+  struct Node {
+    shared<int> v{7, "node.v"};
+  };
+  ExploreResult r = explore_fn([] {
+    Node* n = kalloc<Node>("node");
+    shared<Node*> head{n, "head"};
+    thread reader = spawn([&] {
+      rcu_read_lock();
+      Node* p = rcu_dereference(head);
+      if (p) (void)READ_ONCE(p->v);
+      rcu_read_unlock();
+    });
+    thread updater = spawn([&] {
+      Node* old = xchg(head, static_cast<Node*>(nullptr));
+      kfree(old);
+    });
+    join(reader);
+    join(updater);
+  }, 10000);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.kind, FailureKind::use_after_free);
+}
+
+TEST(Engine, TooManyThreadsIsAnEngineLimitNotACrash) {
+  ExploreResult r = explore_fn([] {
+    thread ts[kMaxThreads + 1];
+    for (auto& t : ts) t = spawn([] {});
+    for (auto& t : ts) join(t);
+  }, 1);
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.kind, FailureKind::too_many);
+}
+
+}  // namespace

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# tools/test.sh: installs, builds and runs the whole test suite: the optimized build (full budgets:
+# 1,000,000 executions per correct form and control), then the engine and models again under
+# AddressSanitizer + UndefinedBehaviorSanitizer (budgets divided by 20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install-deps.sh
+bash tools/build.sh release
+ctest --test-dir build -j "$(nproc)" --output-on-failure
+bash tools/build.sh asan
+SF_TEST_SCALE_DOWN=20 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  ctest --test-dir build-asan -j "$(nproc)" --output-on-failure
