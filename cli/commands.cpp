@@ -22,10 +22,15 @@ int usage_error(const std::string& message) {
 }
 
 int cmd_list() {
-  std::printf("%-16s %-22s %-12s %s\n", "TARGET", "VARIANT", "EXPECT", "WHAT");
+  std::printf("%-14s %-24s %-12s %-6s %s\n", "TARGET", "VARIANT", "EXPECT", "MEMORY", "WHAT");
   for (const models::Target& t : models::targets()) {
     for (const models::Variant& v : t.variants) {
-      std::printf("%-16s %-22s %-12s %s%s\n", t.name, v.name, v.expect, v.control ? "[control] " : "", v.what);
+      std::string mem(memory_mode_name(v.memory));
+      std::string what = v.control ? std::string("[control] ") + v.what : v.what;
+      if (v.memory == MemoryMode::lkmm && std::string(v.expect) != "pass") {
+        what += std::string(" [sc: pass; tso: ") + (v.expect_tso ? v.expect_tso : v.expect) + "]";
+      }
+      std::printf("%-14s %-24s %-12s %-6s %s\n", t.name, v.name, v.expect, mem.c_str(), what.c_str());
     }
   }
   return kExitPass;
@@ -68,7 +73,7 @@ int cmd_run(const RunArgs& a) {
   int v = models::find_variant(*t, a.variant);
   if (v < 0) return usage_error("unknown variant '" + a.variant + "' of " + a.target + " (see `schedfuzz list`)");
   RunOptions opts;
-  opts.memory = a.memory;
+  opts.memory = a.memory_given ? a.memory : t->variants[v].memory;
   if (a.max_steps) opts.max_steps = a.max_steps;
   ExploreBudget budget{a.executions ? a.executions : t->default_budget, a.seconds};
   TargetCall call{t, v};
@@ -76,14 +81,14 @@ int cmd_run(const RunArgs& a) {
   RandomSource source(a.seed);
   ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, budget);
   double rate = r.seconds > 0 ? r.executions / r.seconds : 0;
-  std::string mem(memory_mode_name(a.memory));
+  std::string mem(memory_mode_name(opts.memory));
   if (!r.found) {
     std::printf("PASS %s %s memory=%s seed=%" PRIu64 " executions=%" PRIu64 " exec/s=%.0f\n", t->name,
                 a.variant.c_str(), mem.c_str(), a.seed, r.executions, rate);
     return kExitPass;
   }
   std::string error;
-  std::string path = save_failure(a.out_dir, t->name, a.variant, a.memory, opts.max_steps, r.outcome, r.decisions, &error);
+  std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
   if (path.empty()) return usage_error(error);
   std::printf("FAIL %s %s memory=%s seed=%" PRIu64 " kind=%s executions=%" PRIu64 " exec/s=%.0f schedule=%s :: %s\n",
               t->name, a.variant.c_str(), mem.c_str(), a.seed, r.outcome.failure_name().c_str(), r.executions, rate,

@@ -22,9 +22,9 @@ struct RunArgs {
   uint64_t executions = 0;  // 0: the target's default budget
   double seconds = 0;
   MemoryMode memory = MemoryMode::sc;
+  bool memory_given = false;  // otherwise: the mode the variant's verdict is promised in
   uint32_t max_steps = 0;
   std::string out_dir = "schedfuzz-out";
-  bool quiet = false;
 };
 
 struct ReplayArgs {

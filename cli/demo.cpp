@@ -15,12 +15,13 @@ namespace sf::cli {
 int cmd_demo(const DemoArgs& a) {
   Engine engine;
   int mismatches = 0;
-  std::printf("| target | variant | expect | verdict | executions | time to first failure | replay |\n");
-  std::printf("|---|---|---|---|---|---|---|\n");
+  std::printf("| target | variant | memory | expect | verdict | executions | time to first failure | replay |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
   for (const models::Target& t : models::targets()) {
     for (size_t v = 0; v < t.variants.size(); ++v) {
       const models::Variant& var = t.variants[v];
       RunOptions opts;
+      opts.memory = var.memory;
       TargetCall call{&t, static_cast<int>(v)};
       RandomSource source(1);
       ExploreBudget budget{a.executions ? a.executions : t.default_budget, a.seconds_per_variant};
@@ -40,7 +41,8 @@ int cmd_demo(const DemoArgs& a) {
                                         r.decisions, &error);
         replay_cmd = path.empty() ? error : "`build/schedfuzz replay " + path + "`";
       }
-      std::printf("| %s | %s | %s | %s%s | %" PRIu64 " | %s | %s |\n", t.name, var.name, var.expect, verdict.c_str(),
+      std::printf("| %s | %s | %s | %s | %s%s | %" PRIu64 " | %s | %s |\n", t.name, var.name,
+                  std::string(memory_mode_name(var.memory)).c_str(), var.expect, verdict.c_str(),
                   ok ? "" : " (UNEXPECTED)", r.executions, ttf.c_str(), replay_cmd.c_str());
       std::fflush(stdout);
     }

@@ -21,13 +21,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--executions,-n", run.executions, "execution budget (default: the target's)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   run_cmd->add_option("--seconds", run.seconds, "time budget in seconds (0: none)")->check(CLI::Range(0.0, 1e7));
-  std::string memory = "sc";
-  run_cmd->add_option("--memory,-m", memory, "memory model: sc, tso or lkmm")
+  std::string memory;
+  run_cmd->add_option("--memory,-m", memory, "memory model: sc, tso or lkmm (default: the variant's)")
       ->check(CLI::IsMember({"sc", "tso", "lkmm"}));
   run_cmd->add_option("--max-steps", run.max_steps, "schedule points per execution before a livelock is reported")
       ->check(CLI::Range(uint32_t{16}, uint32_t{100000000}));
   run_cmd->add_option("--out,-o", run.out_dir, "folder for failing schedules");
-  run_cmd->add_flag("--quiet,-q", run.quiet, "no trace on failure, only the verdict line");
 
   ReplayArgs replay;
   auto* replay_cmd = app.add_subcommand("replay", "re-run a saved schedule and print its trace");
@@ -54,7 +53,8 @@ int main(int argc, char** argv) {
   }
   if (*list) return cmd_list();
   if (*run_cmd) {
-    sf::parse_memory_mode(memory, &run.memory);
+    run.memory_given = !memory.empty();
+    if (run.memory_given) sf::parse_memory_mode(memory, &run.memory);
     return cmd_run(run);
   }
   if (*replay_cmd) return cmd_replay(replay);

@@ -5,13 +5,19 @@
 #include <string_view>
 #include <vector>
 
+#include "schedfuzz/outcome.h"
+
 namespace sf::models {
 
 struct Variant {
   const char* name;    // "correct" for the correct form
-  const char* expect;  // "pass", or the failure kind this variant must produce
+  const char* expect;  // "pass", or the failure kind this variant must produce in `memory` mode
   const char* what;    // one line: the bug, or why this control must pass
   bool control = false;
+  // The memory mode the verdict is promised in, and `run`'s default for this variant. A bug that
+  // needs weak memory is promised under lkmm and must pass under sc (the proof that it needs it).
+  MemoryMode memory = MemoryMode::sc;
+  const char* expect_tso = nullptr;  // memory == lkmm: the verdict under tso (what x86 allows)
 };
 
 struct Target {

@@ -50,6 +50,7 @@ void Engine::Impl::reset() {
     std::memset(th.cur.at, 0, used * sizeof(uint32_t));
     std::memset(th.acq.at, 0, used * sizeof(uint32_t));
     std::memset(th.rel.at, 0, used * sizeof(uint32_t));
+    th.sb_head = th.sb_count = 0;
     th.rcu_depth = 0;
     th.rcu_section = 0;
     th.rcu_exit_clock.clear();
@@ -59,6 +60,7 @@ void Engine::Impl::reset() {
   nthreads = 0;
   nlocs = nvars = nlocks = 0;
   runnable = 0;
+  buffered = 0;
   steps = 0;
   aborting = false;
   constructing_block = kNone;
@@ -76,6 +78,7 @@ Outcome Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const RunOptions
   source = &src;
   opts = o;
   weak = o.memory == MemoryMode::lkmm;
+  tso = o.memory == MemoryMode::tso;
   body = b;
   body_arg = arg;
   g_engine = this;
@@ -126,12 +129,15 @@ void Engine::Impl::fiber_main(void* arg) {
   uint32_t tid = static_cast<uint32_t>(th - e->threads);
   th->started = true;
   try {
-    e->record(Op::thread_start, tid, std::source_location::current());
+    e->record(Op::thread_start, tid, std::source_location{});
     if (tid == 0) {
       e->body(e->body_arg);
     } else {
       th->invoke(th->task);
     }
+    // Under tso a thread's last stores may still be buffered: one more schedule point lets other
+    // threads run (and read memory) before its exit drains them.
+    if (e->tso && th->sb_count) e->schedule_point();
   } catch (AbortExecution&) {
   } catch (std::exception& ex) {
     if (!e->aborting && !e->outcome.failed()) {
@@ -165,7 +171,8 @@ void Engine::Impl::thread_exit() {
     fiber_switch(th.fiber, host, true);
     __builtin_unreachable();
   }
-  record(Op::thread_exit, tid, std::source_location::current());
+  if (tso) drain(tid);
+  record(Op::thread_exit, tid, std::source_location{});
   wake(WaitKind::join, tid);
   if (runnable == 0) {
     bool blocked = false;
@@ -234,6 +241,7 @@ void Engine::Impl::schedule_point() {
                   opts.max_steps);
     fail(FailureKind::livelock, nullptr, buf, nullptr);
   }
+  if (buffered) maybe_flush();
   uint32_t others = runnable & ~(1u << current);
   if (!others) return;
   uint32_t n = static_cast<uint32_t>(std::popcount(others)) + 1;
@@ -344,6 +352,7 @@ Event* Engine::Impl::record(Op op, uint32_t obj, const std::source_location& w) 
 
 uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   // prepare_spawn has filled the slot at index nthreads
+  if (tso) drain(current);
   uint32_t tid = nthreads++;
   ThreadSlot& th = threads[tid];
   ThreadSlot& parent = me();

@@ -34,6 +34,14 @@ struct View {
   uint32_t at[kMaxWeakLocations];
 };
 
+// A store waiting in a thread's TSO store buffer: visible to its own loads, not yet to others.
+struct PendingStore {
+  uint32_t loc = 0;
+  uint32_t step = 0;
+  uint64_t value = 0;
+  VClock rel;
+};
+
 struct ThreadSlot {
   Fiber fiber;
   ThreadState state = ThreadState::free;
@@ -48,6 +56,9 @@ struct ThreadSlot {
   VClock clock, acq_pending, fence_rel;
   // weak memory: current view, what an acquire fence would add, what a release fence published
   View cur, acq, rel;
+  // tso: the store buffer, a FIFO ring
+  PendingStore sb[kStoreBuffer];
+  uint32_t sb_head = 0, sb_count = 0;
   // RCU
   uint32_t rcu_depth = 0;
   uint32_t rcu_section = 0;
@@ -106,6 +117,7 @@ struct Engine::Impl {
   ChoiceSource* source = nullptr;
   RunOptions opts;
   bool weak = false;  // lkmm: loads may read older stores
+  bool tso = false;   // stores go through per-thread FIFO store buffers
 
   // --- threads and scheduling
   Fiber host;
@@ -113,6 +125,7 @@ struct Engine::Impl {
   uint32_t nthreads = 0;
   uint32_t current = 0;
   uint32_t runnable = 0;  // bit t: thread t can run
+  uint32_t buffered = 0;  // tso, bit t: thread t has stores in its buffer
   uint32_t steps = 0;
   bool aborting = false;
   Body body = nullptr;
@@ -171,6 +184,11 @@ struct Engine::Impl {
   bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, rt::Order o, const std::source_location& w);
   void fence(rt::Fence f, const std::source_location& w);
   void fence_effects(rt::Fence f);
+  // tso
+  void maybe_flush();                    // at a schedule point: perhaps drain one buffered store
+  void flush_one(uint32_t tid);          // the oldest store of thread tid reaches memory
+  void drain(uint32_t tid);              // all of them (fences, RMWs, locks, thread exit)
+  bool forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const;  // own buffered store
   // Joins the first `len` entries of `from` (default: every location of this execution).
   void view_join(View& into, const View& from, uint32_t len = kNone) const;
   void append_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* view_base, bool release);

@@ -9,6 +9,7 @@
 // loads saw since; smp_mb additionally joins a global view, which makes full barriers totally
 // ordered and cumulative. Happens-before (vector clocks) runs beside it for race detection.
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -70,6 +71,24 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
   ThreadSlot& th = me();
   uint32_t newest = L.count - 1;
   uint32_t chosen = newest;
+  if (tso) {
+    // x86: a load reads its own newest buffered store, else memory; every load is an acquire.
+    uint64_t v;
+    uint32_t step;
+    bool own = forwarded(loc, &v, &step);
+    const StoreRecord& s = L.hist[newest % kHistory];
+    if (!own) {
+      v = s.value;
+      step = s.step;
+      th.clock.join(s.rel);
+    }
+    if (Event* e = record(o == rt::Order::acquire ? Op::load_acquire : Op::read_once, loc, w)) {
+      e->value = v;
+      e->rf_step = step;
+      e->is_pointer = L.kind == rt::LocKind::pointer;
+    }
+    return v;
+  }
   if (weak) {
     uint32_t lo = th.cur.at[loc];
     uint32_t oldest_kept = L.count > kHistory ? L.count - kHistory : 0;
@@ -104,6 +123,22 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
   check_owner(L.owner_block, "location", w);
   ThreadSlot& th = me();
   bool release = o == rt::Order::release || o == rt::Order::full;
+  if (tso && o != rt::Order::full) {
+    // x86: every store is a release, and waits in the store buffer until it drains.
+    if (th.sb_count == kStoreBuffer) flush_one(current);
+    PendingStore& p = th.sb[(th.sb_head + th.sb_count++) % kStoreBuffer];
+    p.loc = loc;
+    p.step = steps;
+    p.value = v;
+    p.rel = th.clock;
+    tick();
+    buffered |= 1u << current;
+    if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
+      e->value = v;
+      e->is_pointer = L.kind == rt::LocKind::pointer;
+    }
+    return;
+  }
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   append_store(L, loc, v, release ? th.clock : th.fence_rel, release ? &th.cur : &th.rel, release);
   if (release) tick();
@@ -135,6 +170,10 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
   bool full = o == rt::Order::full;
   bool acquire = full || o == rt::Order::acquire;
   bool release = full || o == rt::Order::release;
+  if (e.tso) {
+    // x86: every RMW is a locked instruction: it drains the store buffer and is fully ordered.
+    full = acquire = release = true;
+  }
   if (full) e.fence_effects(rt::Fence::mb);
   uint32_t newest = L.count - 1;
   const StoreRecord& prev = L.hist[newest % kHistory];
@@ -186,6 +225,7 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
   schedule_point();
   Location& L = locs[loc];
   check_owner(L.owner_block, "location", w);
+  if (tso) drain(current);  // a locked cmpxchg drains the store buffer whether it succeeds or not
   uint32_t newest = L.count - 1;
   const StoreRecord& cur = L.hist[newest % kHistory];
   if (cur.value == *expected) {
@@ -219,6 +259,7 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
 void Engine::Impl::fence_effects(rt::Fence f) {
   ThreadSlot& th = me();
   uint32_t n = std::min(nlocs, kMaxWeakLocations);
+  if (tso && f == rt::Fence::mb) drain(current);  // on x86 only smp_mb does anything at run time
   switch (f) {
     case rt::Fence::rmb:
       th.clock.join(th.acq_pending);
@@ -250,6 +291,57 @@ void Engine::Impl::fence(rt::Fence f, const std::source_location& w) {
   fence_effects(f);
   static constexpr Op kOps[] = {Op::fence_rmb, Op::fence_wmb, Op::fence_mb};
   record(kOps[static_cast<int>(f)], kNone, w);
+}
+
+// ---- tso store buffers
+bool Engine::Impl::forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const {
+  const ThreadSlot& th = threads[current];
+  for (uint32_t i = th.sb_count; i > 0; --i) {
+    const PendingStore& p = th.sb[(th.sb_head + i - 1) % kStoreBuffer];
+    if (p.loc == loc) {
+      *value = p.value;
+      *step = p.step;
+      return true;
+    }
+  }
+  return false;
+}
+
+void Engine::Impl::flush_one(uint32_t tid) {
+  ThreadSlot& th = threads[tid];
+  PendingStore& p = th.sb[th.sb_head];
+  th.sb_head = (th.sb_head + 1) % kStoreBuffer;
+  if (--th.sb_count == 0) buffered &= ~(1u << tid);
+  Location& L = locs[p.loc];
+  StoreRecord& s = L.hist[L.count++ % kHistory];
+  s.value = p.value;
+  s.step = p.step;
+  s.rel = p.rel;
+  if (Event* e = record(Op::buffer_flush, p.loc, std::source_location{})) {
+    e->tid = static_cast<uint8_t>(tid);
+    e->value = p.value;
+    e->rf_step = p.step;
+    e->is_pointer = L.kind == rt::LocKind::pointer;
+  }
+}
+
+void Engine::Impl::drain(uint32_t tid) {
+  while (threads[tid].sb_count) flush_one(tid);
+}
+
+// Before a step: the choice source may let one buffered store reach memory (0: none).
+void Engine::Impl::maybe_flush() {
+  uint32_t n = static_cast<uint32_t>(std::popcount(buffered)) + 1;
+  uint32_t c = decide(ChoiceKind::flush, n);
+  if (c == 0) return;
+  uint32_t mask = buffered;
+  for (uint32_t t = 0; t < kMaxThreads; ++t) {
+    if (!(mask & (1u << t))) continue;
+    if (--c == 0) {
+      flush_one(t);
+      return;
+    }
+  }
 }
 
 namespace rt {

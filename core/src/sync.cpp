@@ -83,6 +83,7 @@ uint32_t Engine::Impl::new_lock(const char* name) {
 }
 
 void Engine::Impl::acquire_lock_effects(LockMeta& l) {
+  if (tso) drain(current);  // x86 takes a lock with a locked RMW
   l.owner = current;
   me().clock.join(l.clock);
   uint32_t id = static_cast<uint32_t>(&l - locks.data());
@@ -119,6 +120,7 @@ void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
   if (l.owner != current) {
     fail(FailureKind::bad_unlock, nullptr, "spin_unlock of a lock this thread does not hold", &w);
   }
+  if (tso) drain(current);  // earlier stores reach memory before the lock is seen free
   ThreadSlot& th = me();
   l.clock = th.clock;
   if (weak) {

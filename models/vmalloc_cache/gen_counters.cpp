@@ -33,16 +33,16 @@ struct GenCache {
 
   uint64_t mask() const { return cfg.bits >= 64 ? ~0ull : (1ull << cfg.bits) - 1; }
 
-  uint64_t read(Counter& c) {
-    if (!cfg.split64) return READ_ONCE(c.word);
-    uint64_t hi = READ_ONCE(c.hi);
-    uint64_t lo = READ_ONCE(c.lo);
+  uint64_t read(Counter& c, const Where& w = Where::current()) {
+    if (!cfg.split64) return READ_ONCE(c.word, w);
+    uint64_t hi = READ_ONCE(c.hi, w);
+    uint64_t lo = READ_ONCE(c.lo, w);
     return hi << 32 | lo;
   }
-  void write(Counter& c, uint64_t v) {
-    if (!cfg.split64) return WRITE_ONCE(c.word, v);
-    WRITE_ONCE(c.lo, static_cast<uint32_t>(v));
-    WRITE_ONCE(c.hi, static_cast<uint32_t>(v >> 32));
+  void write(Counter& c, uint64_t v, const Where& w = Where::current()) {
+    if (!cfg.split64) return WRITE_ONCE(c.word, v, w);
+    WRITE_ONCE(c.lo, static_cast<uint32_t>(v), w);
+    WRITE_ONCE(c.hi, static_cast<uint32_t>(v >> 32), w);
   }
 
   bool fresher(uint64_t g, uint64_t cg) const {
@@ -82,6 +82,7 @@ struct GenCache {
       spin_lock(info_lock);
     }
     if (fresher(g, read(cache_gen))) {
+      if (cfg.mb_before_install) smp_mb();
       WRITE_ONCE(cache_used, v.used);
       WRITE_ONCE(cache_largest, v.largest);
       if (cfg.wmb_before_publish) smp_wmb();

@@ -19,6 +19,9 @@ struct GenConfig {
   bool rmb_after_cache_gen = true;
   bool rmb_after_copy = true;
   bool wmb_before_publish = true;
+  // smp_mb() between reading gen and storing the cache: makes the stores carry "gen >= g" to a
+  // reader on a non-multicopy-atomic machine (the WRC shape; see README "Findings").
+  bool mb_before_install = true;
   bool writer_wmb = false;  // smp_wmb between the list change and gen++ (needed for a lockless calc)
   CalcMode calc = CalcMode::locked;
 };

@@ -3,6 +3,7 @@
 #include "models/registry.h"
 #include "models/vmalloc_cache/flag_design.h"
 #include "models/vmalloc_cache/gen_counters.h"
+#include "models/vmalloc_cache/seqlock_bits.h"
 
 namespace sf::models {
 
@@ -17,7 +18,7 @@ struct Entry {
 
 // Each variant is one switch away from Ingo's v5 (two u32 generation counters + info_lock).
 const Entry kEntries[] = {
-    {{"correct", "pass", "Ingo Molnar's v5: gen starts at 1, cache_gen at 0, install only if (int)(g - cache_gen) > 0"},
+    {{"correct", "pass", "Ingo Molnar's v5 (gen starts at 1, cache_gen at 0, install only if (int)(g - cache_gen) > 0) with smp_mb() before the install", false, MemoryMode::lkmm},
      [] { run_gen_counters(GenConfig{}, false); }},
     {{"both_zero", "stale_info", "gen and cache_gen both start at 0: the empty cache looks valid (George, seed 001)"},
      [] { GenConfig c; c.gen_init = 0; run_gen_counters(c, false); }},
@@ -33,9 +34,43 @@ const Entry kEntries[] = {
      [] { run_flag_design(FlagOrder::clear_before_calc); }},
     {{"flag_racing_refresh", "stale_info", "Ingo's v2 flag design, flag cleared at install: an older refresher installs last, stale data marked valid"},
      [] { run_flag_design(FlagOrder::clear_after_install); }},
-    {{"trylock_refresh", "pass", "George's v6: skip the install when info_lock is busy; freshness still holds", true},
+    {{"v5_as_posted", "stale_info", "Ingo's v5 exactly, without the smp_mb() before the install: a WRC-shaped torn read on non-multicopy-atomic machines", false, MemoryMode::lkmm, "pass"},
+     [] { GenConfig c; c.mb_before_install = false; run_gen_counters(c, false); }},
+    {{"no_wmb_publish", "stale_info", "no smp_wmb() between the cache stores and cache_gen: a reader sees the new gen with the old cache (MP)", false, MemoryMode::lkmm, "pass"},
+     [] { GenConfig c; c.wmb_before_publish = false; run_gen_counters(c, false); }},
+    {{"no_rmb_after_cache_gen", "stale_info", "reader without the smp_rmb() after reading cache_gen (MP, reader side)", false, MemoryMode::lkmm, "pass"},
+     [] { GenConfig c; c.rmb_after_cache_gen = false; run_gen_counters(c, false); }},
+    {{"no_rmb_after_copy", "stale_info", "reader without the smp_rmb() between the cache copy and reading gen (MP, reader side)", false, MemoryMode::lkmm, "pass"},
+     [] { GenConfig c; c.rmb_after_copy = false; run_gen_counters(c, false); }},
+    {{"rcu_calc_no_writer_wmb", "stale_info", "calc under RCU with the list change and gen++ unordered: a refresher stamps an old list with the new gen", false, MemoryMode::lkmm, "pass"},
+     [] { GenConfig c; c.calc = CalcMode::rcu; run_gen_counters(c, false); }},
+    {{"seqlock_no_mb", "stale_info", "George's seqlock without the 'Memory barrier TBD' on either side: RCU does not supply it (R shape)", false, MemoryMode::lkmm, "stale_info"},
+     [] { SeqConfig c; c.mb_mutator = c.mb_refresher = false; run_seqlock_bits(c); }},
+    {{"seqlock_no_mb_refresher", "stale_info", "George's seqlock, smp_mb() only on the mutator side: the refresher's store->load needs it too", false, MemoryMode::lkmm, "stale_info"},
+     [] { SeqConfig c; c.mb_refresher = false; run_seqlock_bits(c); }},
+    {{"seqlock_no_mb_mutator", "stale_info", "George's seqlock, smp_mb() only on the refresher side: set_bit is unordered without smp_mb__before_atomic", false, MemoryMode::lkmm, "pass"},
+     [] { SeqConfig c; c.mb_mutator = false; run_seqlock_bits(c); }},
+    {{"seqlock_no_wmb", "stale_info", "George's seqlock without smp_wmb() before set_bit(1): the cache is marked valid before it is written (MP)", false, MemoryMode::lkmm, "pass"},
+     [] { SeqConfig c; c.wmb_before_valid = false; run_seqlock_bits(c); }},
+    {{"seqlock_no_rmb_begin", "stale_info", "George's seqlock, reader without smp_rmb() between reading seq and copying the cache (read_seqbegin's barrier)", false, MemoryMode::lkmm, "pass"},
+     [] { SeqConfig c; c.rmb_after_begin = false; run_seqlock_bits(c); }},
+    {{"seqlock_no_rmb_recheck", "stale_info", "George's seqlock, reader without smp_rmb() before re-reading seq", false, MemoryMode::lkmm, "pass"},
+     [] { SeqConfig c; c.rmb_before_recheck = false; run_seqlock_bits(c); }},
+    {{"seqlock_plain_or", "stale_info", "George's seqlock marking the cache valid with a plain seq |= 2: a concurrent set_bit(0) is lost"},
+     [] { SeqConfig c; c.atomic_valid = false; run_seqlock_bits(c); }},
+    {{"seqlock_stale_snapshot", "stale_info", "George's seqlock bumping the count from the seq read before the trylock: the count repeats (ABA) and a torn copy passes the re-check"},
+     [] { SeqConfig c; c.reread_under_lock = false; run_seqlock_bits(c); }},
+    {{"seqlock_no_recheck", "stale_info", "George's seqlock, reader does not re-read seq after copying: a torn cache is returned"},
+     [] { SeqConfig c; c.recheck = false; run_seqlock_bits(c); }},
+    {{"seqlock", "pass", "George Spelvin's two-bit seqlock with both barriers, calc under RCU", true, MemoryMode::lkmm},
+     [] { run_seqlock_bits(SeqConfig{}); }},
+    {{"seqlock_init_00", "pass", "George's seqlock starting from 00 ('handles 00 okay')", true, MemoryMode::lkmm},
+     [] { SeqConfig c; c.seq_init = 0; run_seqlock_bits(c); }},
+    {{"rcu_calc_writer_wmb", "pass", "calc under RCU with smp_wmb() between the list change and gen++", true, MemoryMode::lkmm},
+     [] { GenConfig c; c.calc = CalcMode::rcu; c.writer_wmb = true; run_gen_counters(c, false); }},
+    {{"trylock_refresh", "pass", "George's v6: skip the install when info_lock is busy; freshness still holds", true, MemoryMode::lkmm},
      [] { GenConfig c; c.trylock = true; run_gen_counters(c, false); }},
-    {{"narrow_signed", "pass", "3-bit counters with the signed-difference test, refreshed after every change: no ABA across a wrap", true},
+    {{"narrow_signed", "pass", "3-bit counters with the signed-difference test, refreshed after every change: no ABA across a wrap", true, MemoryMode::lkmm},
      [] { GenConfig c; c.bits = 3; run_gen_counters(c, true); }},
 };
 

@@ -12,6 +12,8 @@ inline constexpr uint32_t kMaxThreads = 8;
 inline constexpr uint32_t kDefaultMaxSteps = 20000;
 // Stores remembered per atomic location under weak memory: a load may read one of the last kHistory.
 inline constexpr uint32_t kHistory = 8;
+// TSO store buffer entries per thread; a store into a full buffer first drains the oldest entry.
+inline constexpr uint32_t kStoreBuffer = 8;
 // Atomic locations, plain variables, locks and heap blocks per execution (ids are dense indexes).
 inline constexpr uint32_t kMaxLocations = 4096;
 inline constexpr uint32_t kMaxLocks = 256;
