@@ -12,6 +12,7 @@
 #include "models/registry.h"
 #include "schedfuzz/random_source.h"
 #include "schedules/explore.h"
+#include "schedules/minimize.h"
 #include "schedules/schedule_file.h"
 
 namespace sf::cli {
@@ -88,11 +89,18 @@ int cmd_run(const RunArgs& a) {
     return kExitPass;
   }
   std::string error;
+  uint32_t found_preemptions = count_preemptions(r.decisions);
+  if (a.minimize) {
+    MinimizeResult m = minimize(engine, &TargetCall::body, &call, r.decisions, opts);
+    r.decisions = m.decisions;
+    r.outcome = m.outcome;
+  }
   std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
   if (path.empty()) return usage_error(error);
-  std::printf("FAIL %s %s memory=%s seed=%" PRIu64 " kind=%s executions=%" PRIu64 " exec/s=%.0f schedule=%s :: %s\n",
+  std::printf("FAIL %s %s memory=%s seed=%" PRIu64 " kind=%s executions=%" PRIu64
+              " exec/s=%.0f preemptions=%u (found with %u) schedule=%s :: %s\n",
               t->name, a.variant.c_str(), mem.c_str(), a.seed, r.outcome.failure_name().c_str(), r.executions, rate,
-              path.c_str(), r.outcome.message.c_str());
+              count_preemptions(r.decisions), found_preemptions, path.c_str(), r.outcome.message.c_str());
   return kExitFailure;
 }
 
@@ -133,6 +141,41 @@ int cmd_replay(const ReplayArgs& a) {
                  f.expect.c_str(), f.trace_hash);
     return 3;
   }
+  return kExitFailure;
+}
+
+int cmd_minimize(const MinimizeArgs& a) {
+  ScheduleFile f;
+  std::string error;
+  if (!read_schedule_file(a.file, &f, &error)) return usage_error(error);
+  const models::Target* t = models::find_target(f.target);
+  if (!t) return usage_error(a.file + ": unknown target '" + f.target + "'");
+  int v = models::find_variant(*t, f.variant);
+  if (v < 0) return usage_error(a.file + ": unknown variant '" + f.variant + "' of " + f.target);
+  RunOptions opts;
+  opts.memory = f.memory;
+  opts.max_steps = f.max_steps;
+  TargetCall call{t, v};
+  Engine engine;
+  ReplayResult first = replay(engine, &TargetCall::body, &call, f.decisions, opts);
+  if (!first.divergence.empty()) return usage_error(a.file + ": " + first.divergence);
+  if (!first.outcome.failed()) return usage_error(a.file + ": the schedule does not fail: nothing to minimize");
+  MinimizeResult m = minimize(engine, &TargetCall::body, &call, f.decisions, opts);
+  f.decisions = m.decisions;
+  f.expect = m.outcome.failure_name();
+  f.trace_hash = m.outcome.trace_hash;
+  f.message = m.outcome.message;
+  std::string out = a.out;
+  if (out.empty()) {
+    out = a.file;
+    std::string ext = ".sched";
+    if (out.size() > ext.size() && out.compare(out.size() - ext.size(), ext.size(), ext) == 0) out.resize(out.size() - ext.size());
+    out += ".min.sched";
+  }
+  if (!write_file_atomically(out, format_schedule(f), &error)) return usage_error(error);
+  std::printf("MINIMIZED %s %s kind=%s preemptions %u -> %u, decisions %zu, %u runs: %s\n", f.target.c_str(),
+              f.variant.c_str(), f.expect.c_str(), m.preemptions_before, m.preemptions_after, f.decisions.size(), m.runs,
+              out.c_str());
   return kExitFailure;
 }
 

@@ -25,11 +25,17 @@ struct RunArgs {
   bool memory_given = false;  // otherwise: the mode the variant's verdict is promised in
   uint32_t max_steps = 0;
   std::string out_dir = "schedfuzz-out";
+  bool minimize = true;
 };
 
 struct ReplayArgs {
   std::string file;
   bool quiet = false;  // only the verdict line, no trace
+};
+
+struct MinimizeArgs {
+  std::string file;
+  std::string out;  // default: FILE with .min before .sched
 };
 
 struct DemoArgs {
@@ -42,6 +48,7 @@ int cmd_list();
 int cmd_run(const RunArgs& a);
 int cmd_replay(const ReplayArgs& a);
 int cmd_demo(const DemoArgs& a);
+int cmd_minimize(const MinimizeArgs& a);
 
 // Saves a failing schedule under `dir`; returns its path (empty on error, with `error` set).
 std::string save_failure(const std::string& dir, const std::string& target, const std::string& variant,

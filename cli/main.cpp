@@ -27,11 +27,18 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--max-steps", run.max_steps, "schedule points per execution before a livelock is reported")
       ->check(CLI::Range(uint32_t{16}, uint32_t{100000000}));
   run_cmd->add_option("--out,-o", run.out_dir, "folder for failing schedules");
+  bool no_minimize = false;
+  run_cmd->add_flag("--no-minimize", no_minimize, "save the failing schedule as found, without minimizing it");
 
   ReplayArgs replay;
   auto* replay_cmd = app.add_subcommand("replay", "re-run a saved schedule and print its trace");
   replay_cmd->add_option("file", replay.file, "schedule file")->required();
   replay_cmd->add_flag("--quiet,-q", replay.quiet, "only the verdict line");
+
+  MinimizeArgs minimize;
+  auto* minimize_cmd = app.add_subcommand("minimize", "shrink a failing schedule to fewer preemptions");
+  minimize_cmd->add_option("file", minimize.file, "schedule file")->required();
+  minimize_cmd->add_option("--out,-o", minimize.out, "where to write it (default: FILE.min.sched)");
 
   DemoArgs demo;
   auto* demo_cmd = app.add_subcommand("demo", "fuzz every bundled target and variant briefly; print a table");
@@ -54,10 +61,12 @@ int main(int argc, char** argv) {
   if (*list) return cmd_list();
   if (*run_cmd) {
     run.memory_given = !memory.empty();
+    run.minimize = !no_minimize;
     if (run.memory_given) sf::parse_memory_mode(memory, &run.memory);
     return cmd_run(run);
   }
   if (*replay_cmd) return cmd_replay(replay);
   if (*demo_cmd) return cmd_demo(demo);
+  if (*minimize_cmd) return cmd_minimize(minimize);
   return usage_error("no command given");
 }

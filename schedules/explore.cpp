@@ -37,8 +37,8 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
 }
 
 ReplayResult replay(Engine& engine, Body body, void* arg, const std::vector<Decision>& decisions,
-                    const RunOptions& opts) {
-  ReplaySource src(decisions);
+                    const RunOptions& opts, bool lenient) {
+  ReplaySource src(decisions, lenient);
   ReplayResult r;
   r.outcome = engine.run(body, arg, src, opts);
   if (const char* d = src.divergence()) r.divergence = d;

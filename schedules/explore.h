@@ -31,6 +31,6 @@ struct ReplayResult {
   std::string divergence;  // non-empty: the schedule does not match the execution
 };
 ReplayResult replay(Engine& engine, Body body, void* arg, const std::vector<Decision>& decisions,
-                    const RunOptions& opts);
+                    const RunOptions& opts, bool lenient = false);
 
 }  // namespace sf

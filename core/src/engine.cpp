@@ -195,20 +195,7 @@ void Engine::Impl::thread_exit() {
     fiber_switch(th.fiber, host, true);
     __builtin_unreachable();
   }
-  uint32_t others = runnable;
-  uint32_t n = static_cast<uint32_t>(std::popcount(others));
-  uint32_t k = n > 1 ? decide(ChoiceKind::next, n) : 0;
-  uint32_t next = kNone;
-  for (uint32_t i = 1; i <= kMaxThreads; ++i) {
-    uint32_t t = (tid + i) % kMaxThreads;
-    if (others & (1u << t)) {
-      if (k == 0) {
-        next = t;
-        break;
-      }
-      --k;
-    }
-  }
+  uint32_t next = pick_thread(false);
   current = next;
   fiber_switch(th.fiber, threads[next].fiber, true);
   __builtin_unreachable();
@@ -221,18 +208,6 @@ uint32_t Engine::Impl::decide(ChoiceKind kind, uint32_t n) {
   return c;
 }
 
-// The k-th (0-based) thread of `mask` after `from` in cyclic id order.
-static uint32_t nth_after(uint32_t mask, uint32_t from, uint32_t k) {
-  for (uint32_t i = 1; i <= kMaxThreads; ++i) {
-    uint32_t t = (from + i) % kMaxThreads;
-    if (mask & (1u << t)) {
-      if (k == 0) return t;
-      --k;
-    }
-  }
-  return kNone;
-}
-
 void Engine::Impl::schedule_point() {
   if (++steps > opts.max_steps) {
     char buf[160];
@@ -242,11 +217,24 @@ void Engine::Impl::schedule_point() {
     fail(FailureKind::livelock, nullptr, buf, nullptr);
   }
   if (buffered) maybe_flush();
-  uint32_t others = runnable & ~(1u << current);
-  if (!others) return;
-  uint32_t n = static_cast<uint32_t>(std::popcount(others)) + 1;
-  uint32_t c = decide(ChoiceKind::thread, n);
-  if (c != 0) switch_to(nth_after(others, current, c - 1));
+  if (runnable & ~(1u << current)) switch_to(pick_thread(true));
+}
+
+uint32_t Engine::Impl::pick_thread(bool may_stay) {
+  uint8_t options[kMaxThreads];
+  uint32_t n = 0;
+  if (may_stay) options[n++] = static_cast<uint8_t>(current);
+  for (uint32_t i = 1; i < kMaxThreads; ++i) {
+    uint32_t t = (current + i) % kMaxThreads;
+    if (runnable & (1u << t)) options[n++] = static_cast<uint8_t>(t);
+  }
+  if (n == 0) return kNone;
+  if (n == 1) return options[0];
+  source->set_options(options, n);
+  uint32_t c = decide(may_stay ? ChoiceKind::thread : ChoiceKind::next, n);
+  source->set_options(nullptr, 0);
+  decisions.back().tid = options[c];
+  return options[c];
 }
 
 void Engine::Impl::cpu_relax() {
@@ -256,11 +244,7 @@ void Engine::Impl::cpu_relax() {
                   opts.max_steps);
     fail(FailureKind::livelock, nullptr, buf, nullptr);
   }
-  uint32_t others = runnable & ~(1u << current);
-  if (!others) return;
-  uint32_t n = static_cast<uint32_t>(std::popcount(others));
-  uint32_t c = n > 1 ? decide(ChoiceKind::next, n) : 0;
-  switch_to(nth_after(others, current, c));
+  if (runnable & ~(1u << current)) switch_to(pick_thread(false));
 }
 
 void Engine::Impl::switch_to(uint32_t next) {
@@ -296,9 +280,7 @@ void Engine::Impl::reschedule_after_block() {
     }
     fail(FailureKind::deadlock, nullptr, "deadlock: no thread can run (" + who + ")", nullptr);
   }
-  uint32_t n = static_cast<uint32_t>(std::popcount(others));
-  uint32_t c = n > 1 ? decide(ChoiceKind::next, n) : 0;
-  switch_to(nth_after(others, current, c));
+  switch_to(pick_thread(false));
 }
 
 void Engine::Impl::wake(WaitKind w, uint32_t id) {

@@ -159,6 +159,9 @@ struct Engine::Impl {
   Outcome run(Body b, void* arg, ChoiceSource& src, const RunOptions& o);
   void reset();
   uint32_t decide(ChoiceKind kind, uint32_t n);
+  // Who runs next: the current thread (if `may_stay`) or another runnable one, as a choice.
+  // Returns kNone when no thread can run.
+  uint32_t pick_thread(bool may_stay);
   void schedule_point();
   void cpu_relax();
   void switch_to(uint32_t next);

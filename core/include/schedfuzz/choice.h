@@ -24,6 +24,17 @@ class ChoiceSource {
   virtual uint32_t choose(ChoiceKind kind, uint32_t n) = 0;
   // A replay that no longer matches the execution says why here (nullptr: all is well).
   virtual const char* divergence() const { return nullptr; }
+
+  // Before a thread or next choice the engine tells which thread each option runs (option 0 first).
+  // Sources that think in threads rather than options (PCT, minimization) read it.
+  void set_options(const uint8_t* tids, uint32_t n) {
+    option_tids_ = tids;
+    option_count_ = n;
+  }
+
+ protected:
+  const uint8_t* option_tids_ = nullptr;
+  uint32_t option_count_ = 0;
 };
 
 }  // namespace sf

@@ -10,9 +10,13 @@
 
 namespace sf {
 
+// Strict (the default): any mismatch of kind or option count is a divergence. Lenient: a decision
+// that does not fit is bent to fit (its choice modulo the options; 0 for another kind), which is
+// what minimization and "replay this bug's schedule on the correct form" need.
 class ReplaySource final : public ChoiceSource {
  public:
-  explicit ReplaySource(std::vector<Decision> d) : decisions_(std::move(d)) {}
+  explicit ReplaySource(std::vector<Decision> d, bool lenient = false)
+      : decisions_(std::move(d)), lenient_(lenient) {}
   void begin_execution() override {
     pos_ = 0;
     error_.clear();
@@ -26,6 +30,10 @@ class ReplaySource final : public ChoiceSource {
       return 0;
     }
     const Decision& d = decisions_[pos_];
+    if (lenient_) {
+      ++pos_;
+      return d.kind == kind ? d.chosen % n : 0;
+    }
     if (d.kind != kind || d.options != n || d.chosen >= n) {
       char buf[200];
       std::snprintf(buf, sizeof buf,
@@ -42,6 +50,7 @@ class ReplaySource final : public ChoiceSource {
 
  private:
   std::vector<Decision> decisions_;
+  bool lenient_ = false;
   size_t pos_ = 0;
   std::string error_;
 };

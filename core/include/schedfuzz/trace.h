@@ -33,6 +33,7 @@ struct Decision {
   ChoiceKind kind = ChoiceKind::thread;
   uint32_t options = 0;
   uint32_t chosen = 0;
+  uint8_t tid = 0xff;  // thread and next: the thread the choice ran (not saved: derived on replay)
 };
 
 // What a renderer needs besides the events: object names in creation order.
