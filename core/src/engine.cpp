@@ -51,12 +51,16 @@ void Engine::Impl::reset() {
     std::memset(th.acq.at, 0, used * sizeof(uint32_t));
     std::memset(th.rel.at, 0, used * sizeof(uint32_t));
     th.sb_head = th.sb_count = 0;
+    th.unlocked_before = false;
     th.rcu_depth = 0;
     th.rcu_section = 0;
-    th.rcu_exit_clock.clear();
   }
   std::memset(mb_view.at, 0, used * sizeof(uint32_t));
+  std::memset(rcu_start_view.at, 0, used * sizeof(uint32_t));
+  std::memset(rcu_done_view.at, 0, used * sizeof(uint32_t));
   mb_clock.clear();
+  rcu_start_clock.clear();
+  rcu_done_clock.clear();
   nthreads = 0;
   nlocs = nvars = nlocks = 0;
   runnable = 0;

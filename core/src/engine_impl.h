@@ -59,10 +59,10 @@ struct ThreadSlot {
   // tso: the store buffer, a FIFO ring
   PendingStore sb[kStoreBuffer];
   uint32_t sb_head = 0, sb_count = 0;
+  bool unlocked_before = false;  // an unlock earlier in program order (for unlock+lock ordering)
   // RCU
   uint32_t rcu_depth = 0;
   uint32_t rcu_section = 0;
-  VClock rcu_exit_clock;
 };
 
 struct StoreRecord {
@@ -146,6 +146,10 @@ struct Engine::Impl {
   uint32_t constructing_block = kNone;
   VClock mb_clock;  // smp_mb and fully ordered RMWs are totally ordered through this
   View mb_view;
+  // RCU: what every grace period start published (a reader section that begins later sees it),
+  // and what every ended reader section published (a grace period's end sees it).
+  VClock rcu_start_clock, rcu_done_clock;
+  View rcu_start_view, rcu_done_view;
 
   // --- record
   Outcome outcome;

@@ -1,5 +1,6 @@
 // core/src/sync.cpp: spinlocks (acquire/release, blocking waiters), RCU (read sections and grace
 // periods) and plain shared data checked for data races with vector clocks.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -82,12 +83,29 @@ uint32_t Engine::Impl::new_lock(const char* name) {
   return id;
 }
 
+// Taking a lock: an acquire of what the last holder published. Two LKMM rules beyond a plain
+// acquire: critical sections of one lock are ordered for every observer (the stores of this
+// section carry what the previous holders published), and an unlock followed by a lock in program
+// order orders everything before it against everything after it except store->load.
 void Engine::Impl::acquire_lock_effects(LockMeta& l) {
   if (tso) drain(current);  // x86 takes a lock with a locked RMW
+  ThreadSlot& th = me();
   l.owner = current;
-  me().clock.join(l.clock);
   uint32_t id = static_cast<uint32_t>(&l - locks.data());
-  if (weak) view_join(me().cur, lock_views[id], lock_view_len[id]);
+  th.clock.join(l.clock);
+  th.fence_rel.join(l.clock);
+  if (weak) {
+    view_join(th.cur, lock_views[id], lock_view_len[id]);
+    view_join(th.rel, lock_views[id], lock_view_len[id]);
+  }
+  if (th.unlocked_before) {
+    th.clock.join(th.acq_pending);
+    th.fence_rel = th.clock;
+    if (weak) {
+      view_join(th.cur, th.acq);
+      std::memcpy(th.rel.at, th.cur.at, std::min(nlocs, kMaxWeakLocations) * sizeof(uint32_t));
+    }
+  }
 }
 
 void Engine::Impl::lock(uint32_t id, const std::source_location& w) {
@@ -129,15 +147,22 @@ void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
   }
   tick();
   l.owner = kNone;
+  th.unlocked_before = true;
   record(Op::spin_unlock, id, w);
   wake(WaitKind::lock, id);
 }
 
 // ---- RCU
+// A section that begins after a grace period began sees what preceded that grace period (the RCU
+// guarantee: a section either ends before the grace period ends, or begins after it began).
 void Engine::Impl::rcu_read_lock(const std::source_location& w) {
   schedule_point();
   ThreadSlot& th = me();
-  if (th.rcu_depth++ == 0) th.rcu_section++;
+  if (th.rcu_depth++ == 0) {
+    th.rcu_section++;
+    th.clock.join(rcu_start_clock);
+    if (weak) view_join(th.cur, rcu_start_view);
+  }
   record(Op::rcu_read_lock, kNone, w);
 }
 
@@ -146,7 +171,8 @@ void Engine::Impl::rcu_read_unlock(const std::source_location& w) {
   ThreadSlot& th = me();
   if (th.rcu_depth == 0) fail(FailureKind::assertion, nullptr, "rcu_read_unlock without rcu_read_lock", &w);
   if (--th.rcu_depth == 0) {
-    th.rcu_exit_clock = th.clock;
+    rcu_done_clock.join(th.clock);
+    if (weak) view_join(rcu_done_view, th.cur);
     tick();
     wake(WaitKind::rcu, 0);
   }
@@ -159,6 +185,8 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
   schedule_point();
   if (me().rcu_depth) fail(FailureKind::deadlock, nullptr, "synchronize_rcu inside an RCU read section", &w);
   fence_effects(rt::Fence::mb);
+  rcu_start_clock.join(me().clock);
+  if (weak) view_join(rcu_start_view, me().cur);
   uint32_t waiting_section[kMaxThreads];
   for (uint32_t t = 0; t < nthreads; ++t) waiting_section[t] = threads[t].rcu_depth ? threads[t].rcu_section : 0;
   for (;;) {
@@ -166,8 +194,6 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
     for (uint32_t t = 0; t < nthreads; ++t) {
       if (!waiting_section[t]) continue;
       if (threads[t].rcu_depth == 0 || threads[t].rcu_section != waiting_section[t]) {
-        me().clock.join(threads[t].rcu_exit_clock);
-        if (weak) view_join(me().cur, threads[t].cur);
         waiting_section[t] = 0;
       } else {
         pending = true;
@@ -176,6 +202,13 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
     if (!pending) break;
     record(Op::block, kNone, w);
     block_current(WaitKind::rcu, 0);
+  }
+  // Every section that has ended is ordered before the end of this grace period. Under tso every
+  // CPU has passed a quiescent state (a full barrier): all store buffers have drained.
+  me().clock.join(rcu_done_clock);
+  if (weak) view_join(me().cur, rcu_done_view);
+  if (tso) {
+    for (uint32_t t = 0; t < nthreads; ++t) drain(t);
   }
   fence_effects(rt::Fence::mb);
   record(Op::synchronize_rcu, kNone, w);
