@@ -50,6 +50,7 @@ void Engine::Impl::reset() {
     std::memset(th.cur.at, 0, used * sizeof(uint32_t));
     std::memset(th.acq.at, 0, used * sizeof(uint32_t));
     std::memset(th.rel.at, 0, used * sizeof(uint32_t));
+    std::memset(th.own.at, 0, used * sizeof(uint32_t));
     th.sb_head = th.sb_count = 0;
     th.unlocked_before = false;
     th.rcu_depth = 0;

@@ -56,6 +56,7 @@ struct ThreadSlot {
   VClock clock, acq_pending, fence_rel;
   // weak memory: current view, what an acquire fence would add, what a release fence published
   View cur, acq, rel;
+  View own;  // the newest store this thread itself made to each location
   // tso: the store buffer, a FIFO ring
   PendingStore sb[kStoreBuffer];
   uint32_t sb_head = 0, sb_count = 0;

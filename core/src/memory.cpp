@@ -61,6 +61,7 @@ void Engine::Impl::append_store(Location& L, uint32_t loc, uint64_t v, const VCl
     std::memcpy(mv.at, base->at, store_view_len[slot] * sizeof(uint32_t));
     mv.at[loc] = idx;
     me().cur.at[loc] = idx;
+    me().own.at[loc] = idx;
   }
 }
 
@@ -98,7 +99,9 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     th.cur.at[loc] = chosen;
     size_t slot = size_t{loc} * kHistory + chosen % kHistory;
     const View& mv = store_views[slot];
-    if (o == rt::Order::acquire) view_join(th.cur, mv, store_view_len[slot]);
+    // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
+    // accesses through it; without dependency tracking, such a load is modelled as an acquire.
+    if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur, mv, store_view_len[slot]);
     view_join(th.acq, mv, store_view_len[slot]);
     th.acq.at[loc] = std::max(th.acq.at[loc], chosen);
   }

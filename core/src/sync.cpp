@@ -99,11 +99,13 @@ void Engine::Impl::acquire_lock_effects(LockMeta& l) {
     view_join(th.rel, lock_views[id], lock_view_len[id]);
   }
   if (th.unlocked_before) {
+    // Like smp_wmb plus smp_rmb, and (as in LKMM) not A-cumulative: later stores carry this
+    // thread's own earlier stores, not the stores it has merely read.
     th.clock.join(th.acq_pending);
     th.fence_rel = th.clock;
     if (weak) {
       view_join(th.cur, th.acq);
-      std::memcpy(th.rel.at, th.cur.at, std::min(nlocs, kMaxWeakLocations) * sizeof(uint32_t));
+      view_join(th.rel, th.own);
     }
   }
 }

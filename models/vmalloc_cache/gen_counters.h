@@ -19,9 +19,10 @@ struct GenConfig {
   bool rmb_after_cache_gen = true;
   bool rmb_after_copy = true;
   bool wmb_before_publish = true;
-  // smp_mb() between reading gen and storing the cache: makes the stores carry "gen >= g" to a
-  // reader on a non-multicopy-atomic machine (the WRC shape; see README "Findings").
-  bool mb_before_install = true;
+  // smp_mb() between reading gen and storing the cache, so that a reader that sees the new cache
+  // also sees the new gen (the WRC shape). Not needed while calc takes vmap_area_lock: the
+  // mutator's unlock and the refresher's lock order them (see README, "Findings").
+  bool mb_before_install = false;
   bool writer_wmb = false;  // smp_wmb between the list change and gen++ (needed for a lockless calc)
   CalcMode calc = CalcMode::locked;
 };
