@@ -31,7 +31,7 @@ enum class WaitKind : uint8_t { none, lock, join, rcu };
 
 // A view: for each location, the lowest modification-order index this thread may still read.
 struct View {
-  uint32_t at[kMaxWeakLocations];
+  uint32_t at[kMaxWeakLocations] = {};
 };
 
 // A store waiting in a thread's TSO store buffer: visible to its own loads, not yet to others.
@@ -151,6 +151,7 @@ struct Engine::Impl {
   // and what every ended reader section published (a grace period's end sees it).
   VClock rcu_start_clock, rcu_done_clock;
   View rcu_start_view, rcu_done_view;
+  View scratch;  // a work view, so that no View is built on the stack per operation
 
   // --- record
   Outcome outcome;

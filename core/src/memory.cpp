@@ -189,7 +189,7 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
   }
   VClock rel = prev.rel;
   rel.join(release ? th.clock : th.fence_rel);
-  View base;
+  View& base = e.scratch;
   if (e.weak) {
     size_t slot = size_t{loc} * kHistory + newest % kHistory;
     const View& pv = e.store_views[slot];
