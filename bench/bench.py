@@ -1,0 +1,473 @@
+# bench/bench.py: runs sf_bench, relacy_bench and the libFuzzer targets side by side, takes medians, prints the Markdown table and writes bench/results.md and bench/results.json (called by bench/run.sh).
+import argparse
+import datetime
+import json
+import math
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TESTS = ["sb", "mp", "seqlock", "lost_update", "vmalloc_cache"]
+# Bug forms that only a weak memory model can show: schedfuzz's sc mode cannot fail on them.
+WEAK_ONLY_BUGS = {"sb", "mp", "seqlock"}
+BUG_NAMES = {
+    "sb": "no smp_mb (Relacy: no seq_cst fence)",
+    "mp": "relaxed flag",
+    "seqlock": "no smp_wmb after seq odd",
+    "lost_update": "load+store",
+    "vmalloc_cache": "both_zero",
+}
+RSS_TESTS = ["sb", "vmalloc_cache"]  # --quick: sb only
+RSS_SMALL, RSS_LARGE = 1_000, 1_000_000
+NS_GOAL = 15.0  # ns per schedule point, sc, SB and MP
+EXEC_GOAL = 3.0  # exec/s ratio schedfuzz / Relacy
+RSS_GOAL_KIB = 1024
+
+FULL = dict(
+    reps=5,
+    exec_n={"sb": 1_000_000, "mp": 1_000_000, "seqlock": 500_000, "lost_update": 1_000_000, "vmalloc_cache": 200_000},
+    switch_n=20_000_000,
+    ttff_cap=1_000_000,
+    seeds=20,
+    fuzz_runs=300_000,
+    rss_tests=RSS_TESTS,
+)
+QUICK = dict(
+    reps=3,
+    exec_n={k: v // 10 for k, v in FULL["exec_n"].items()},
+    switch_n=2_000_000,
+    ttff_cap=100_000,
+    seeds=20,
+    fuzz_runs=100_000,
+    rss_tests=["sb"],
+)
+
+TIMEOUT = 600
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def last_json(text):
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError("no JSON line in output:\n" + text[-2000:])
+
+
+def run_json(cmd, rss=False):
+    """Runs cmd, returns its JSON line; with rss=True also the child's peak RSS (GNU time, wait4 ru_maxrss)."""
+    full = (["/usr/bin/time", "-f", "SFBENCH_MAXRSS_KIB %M"] + cmd) if rss else cmd
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p = subprocess.run(full, capture_output=True, text=True, timeout=TIMEOUT)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stderr[-2000:]}")
+    d = last_json(p.stdout)
+    # CPU time of the whole child process (startup included), measured the same way for both tools.
+    d["child_cpu_seconds"] = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+    if rss:
+        m = re.search(r"SFBENCH_MAXRSS_KIB (\d+)", p.stderr)
+        d["child_maxrss_kib"] = int(m.group(1)) if m else None
+    return d
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt_rate(x):
+    if x is None:
+        return "n/a"
+    if x >= 1e6:
+        return f"{x / 1e6:.2f} M/s"
+    if x >= 1e3:
+        return f"{x / 1e3:.0f} k/s"
+    return f"{x:.0f} /s"
+
+
+def fmt_ms(s):
+    if s is None or math.isinf(s):
+        return "not found"
+    ms = s * 1e3
+    return f"{ms:.3f} ms" if ms < 10 else f"{ms:.1f} ms"
+
+
+def fmt_ratio(r):
+    if r is None or math.isnan(r) or math.isinf(r):
+        return "n/a"
+    return f"{r:.2f}x" if r < 100 else f"{r:.0f}x"
+
+
+def fmt_mib(kib):
+    return "n/a" if kib is None else f"{kib / 1024:.2f} MiB"
+
+
+def fmt_exec(n):
+    if n is None or math.isinf(n):
+        return "none"
+    return f"{n:g}"
+
+
+def verdict(ok_wall, ok_cpu):
+    """The goal's verdict by the figure it names (wall time), with the CPU-time verdict when it differs."""
+    v = "PASS" if ok_wall else "MISS"
+    if ok_cpu != ok_wall:
+        v += f" ({'PASS' if ok_cpu else 'MISS'} by CPU time)"
+    return v
+
+
+def machine_info(repo, cxx):
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        compiler = subprocess.run([cxx, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        compiler = cxx
+    commit, dirty = None, None
+    try:  # read-only: no index refresh, no lock
+        commit = subprocess.run(["git", "-C", repo, "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip() or None
+        st = subprocess.run(["git", "--no-optional-locks", "-C", repo, "status", "--porcelain"],
+                            capture_output=True, text=True).stdout
+        dirty = sorted({l[3:].split("/")[0] for l in st.splitlines() if l.strip()})
+    except OSError:
+        pass
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "kernel": os.uname().release,
+        "compiler": compiler,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "commit": commit,
+        "uncommitted_changes_in": dirty,
+        "loadavg_start": list(os.getloadavg()),
+    }
+
+
+class Bench:
+    def __init__(self, args):
+        self.cfg = dict(QUICK if args.quick else FULL)
+        if args.reps:
+            self.cfg["reps"] = args.reps
+        self.mode = "quick" if args.quick else "full"
+        self.build = args.build
+        self.sf = os.path.join(args.build, "sf_bench")
+        self.rl = os.path.join(args.build, "bench", "relacy", "relacy_bench")
+        self.empty = os.path.join(args.build, "bench", "empty_fuzz_target")
+        self.fuzzers = sorted(
+            os.path.join(args.build, f) for f in os.listdir(args.build)
+            if f.startswith("fuzz_") and os.path.isfile(os.path.join(args.build, f))
+            and os.access(os.path.join(args.build, f), os.X_OK))
+        for b in (self.sf, self.rl):
+            if not os.access(b, os.X_OK):
+                sys.exit(f"bench.py: {b} not built (run bench/run.sh)")
+        self.runs = []  # every raw measurement, for results.json
+        self.rows = []  # table rows
+
+    def record(self, kind, rep, d):
+        d = dict(d)
+        d["kind"], d["rep"] = kind, rep
+        self.runs.append(d)
+        return d
+
+    # ---- executions per second and ns per schedule point, correct forms
+    def exec_rate(self):
+        reps = self.cfg["reps"]
+        sf = {(t, m): [] for t in TESTS for m in ("sc", "lkmm")}
+        rl = {t: [] for t in TESTS}
+        for rep in range(reps):
+            log(f"exec/s: repetition {rep + 1}/{reps}")
+            for t in TESTS:
+                n = str(self.cfg["exec_n"][t])
+                for m in ("sc", "lkmm"):
+                    sf[(t, m)].append(self.record("exec", rep, run_json([self.sf, t, "correct", m, n, str(rep + 1)])))
+                rl[t].append(self.record("exec", rep, run_json([self.rl, t, "correct", "random", n, str(rep)])))
+        for t in TESTS:
+            for d in sf[(t, "sc")] + sf[(t, "lkmm")] + rl[t]:
+                if d["failed"]:
+                    raise RuntimeError(f"correct form failed: {d}")
+        for m in ("sc", "lkmm"):
+            for t in TESTS:
+                s = med([d["exec_per_sec"] for d in sf[(t, m)]])
+                r = med([d["exec_per_sec"] for d in rl[t]])
+                ratio = s / r
+                sc_ = med([d["iterations_run"] / d["child_cpu_seconds"] for d in sf[(t, m)]])
+                rc_ = med([d["iterations_run"] / d["child_cpu_seconds"] for d in rl[t]])
+                ratio_cpu = sc_ / rc_
+                self.rows.append(dict(
+                    figure="exec/s, correct form, random", test=t, mode=f"{m} vs random",
+                    schedfuzz=fmt_rate(s), relacy=fmt_rate(r), ratio=fmt_ratio(ratio),
+                    cpu=f"{fmt_ratio(ratio_cpu)} ({fmt_rate(sc_)} vs {fmt_rate(rc_)})",
+                    goal=f">= {EXEC_GOAL:g}x", result=verdict(ratio >= EXEC_GOAL, ratio_cpu >= EXEC_GOAL),
+                    values=dict(schedfuzz=s, relacy=r, ratio=ratio, schedfuzz_cpu=sc_, relacy_cpu=rc_,
+                                ratio_cpu=ratio_cpu, n=int(self.cfg["exec_n"][t]))))
+        self.points = {}
+        for m in ("sc", "lkmm"):
+            for t in TESTS:
+                ns = med([d["ns_per_point"] for d in sf[(t, m)]])
+                ns_cpu = med([d["ns_per_point_cpu"] for d in sf[(t, m)]])
+                per_exec = med([d["steps"] / d["iterations_run"] for d in sf[(t, m)]])
+                self.points[(t, m)] = ns
+                goal = m == "sc" and t in ("sb", "mp")
+                self.rows.append(dict(
+                    figure="ns per schedule point", test=t, mode=m,
+                    schedfuzz=f"{ns:.1f} ns ({per_exec:.1f} points/exec)", relacy="—", ratio="—",
+                    cpu=f"{ns_cpu:.1f} ns", goal=f"<= {NS_GOAL:g} ns" if goal else "—",
+                    result=verdict(ns <= NS_GOAL, ns_cpu <= NS_GOAL) if goal else "—",
+                    values=dict(ns_per_point=ns, ns_per_point_cpu=ns_cpu, points_per_exec=per_exec)))
+
+    # ---- the fiber switch alone
+    def switch(self):
+        reps = self.cfg["reps"]
+        ds = []
+        for rep in range(reps):
+            log(f"fiber switch: repetition {rep + 1}/{reps}")
+            ds.append(self.record("switch", rep, run_json([self.sf, "switch", str(self.cfg["switch_n"])])))
+        for key, label in (("raw_fiber_switch_ns", "raw fiber_switch (core/src/fiber.h), no engine"),
+                           ("cpu_relax_ns_per_point", "2 threads handing over with cpu_relax()"),
+                           ("preempt_ns_per_point", "2 threads, forced preemption at every point")):
+            v = med([d[key] for d in ds])
+            vc = med([d[key + "_cpu"] for d in ds])
+            self.rows.append(dict(figure="fiber switch", test=label, mode="sc", schedfuzz=f"{v:.1f} ns",
+                                  relacy="—", ratio="—", cpu=f"{vc:.1f} ns", goal="—", result="—",
+                                  values={key: v, key + "_cpu": vc}))
+
+    # ---- time and executions to the first failure, bug forms
+    def ttff(self):
+        cap, seeds = self.cfg["ttff_cap"], self.cfg["seeds"]
+        for t in TESTS:
+            log(f"time to first failure: {t} ({seeds} seeds)")
+            res = {}
+            modes = ["lkmm"] + ([] if t in WEAK_ONLY_BUGS else ["sc"])
+            for m in modes:
+                res[("sf", m)] = [self.record("ttff", s, run_json([self.sf, t, "bug", m, str(cap), str(s)]))
+                                  for s in range(1, seeds + 1)]
+            for sched in ("random", "bound"):
+                res[("rl", sched)] = [self.record("ttff", s, run_json([self.rl, t, "bug", sched, str(cap), str(s)]))
+                                      for s in range(1, seeds + 1)]
+
+            def summary(ds, key="seconds"):
+                # A seed that never fails within the cap counts as infinitely slow.
+                secs = med([d[key] if d["failed"] else math.inf for d in ds])
+                execs = med([d["iteration_of_failure"] if d["failed"] else math.inf for d in ds])
+                found = sum(1 for d in ds if d["failed"])
+                return secs, execs, found
+
+            rl_sum = {s: summary(res[("rl", s)]) for s in ("random", "bound")}
+            best = min(rl_sum, key=lambda s: (rl_sum[s][0], rl_sum[s][1]))
+            b_secs, b_execs, b_found = rl_sum[best]
+            other = "bound" if best == "random" else "random"
+            o_secs, o_execs, o_found = rl_sum[other]
+            for m in modes:
+                secs, execs, found = summary(res[("sf", m)])
+                loop, _, _ = summary(res[("sf", m)], "explore_seconds")
+                ratio_t = secs / b_secs if not math.isinf(secs) else math.inf
+                ratio_e = execs / b_execs if not math.isinf(execs) else math.inf
+                names = {d["failure"] for d in res[("sf", m)] if d["failed"]}
+                self.rows.append(dict(
+                    figure="time to 1st failure (median of seeds)", test=f"{t} bug ({BUG_NAMES[t]})",
+                    mode=f"{m} vs Relacy {best}",
+                    schedfuzz=f"{fmt_ms(secs)} (search loop alone {fmt_ms(loop)}); found {found}/{seeds}",
+                    relacy=f"{best}: {fmt_ms(b_secs)}, found {b_found}/{seeds}; {other}: {fmt_ms(o_secs)}, found {o_found}/{seeds}",
+                    ratio=fmt_ratio(ratio_t), goal="<= 1x Relacy's best",
+                    result="PASS" if ratio_t <= 1.0 else "MISS",
+                    values=dict(schedfuzz_seconds=secs, schedfuzz_loop_seconds=loop, found=found,
+                                relacy_best=best, relacy_random_seconds=rl_sum["random"][0],
+                                relacy_bound_seconds=rl_sum["bound"][0], ratio=ratio_t, cap=cap,
+                                failure_names=sorted(names))))
+                self.rows.append(dict(
+                    figure="executions to 1st failure (median of seeds)", test=f"{t} bug", mode=f"{m} vs Relacy {best}",
+                    schedfuzz=fmt_exec(execs), relacy=f"{best}: {fmt_exec(b_execs)}; {other}: {fmt_exec(o_execs)}",
+                    ratio=fmt_ratio(ratio_e), goal="—", result="—",
+                    values=dict(schedfuzz=execs, relacy_random=rl_sum["random"][1],
+                                relacy_bound=rl_sum["bound"][1], ratio=ratio_e)))
+
+    # ---- peak RSS after 1,000 and 1,000,000 executions, separate processes
+    def rss(self):
+        reps = self.cfg["reps"]
+        tests = self.cfg["rss_tests"]
+        sf = {(t, m, n): [] for t in tests for m in ("sc", "lkmm") for n in (RSS_SMALL, RSS_LARGE)}
+        rl = {(t, n): [] for t in tests for n in (RSS_SMALL, RSS_LARGE)}
+        for rep in range(reps):
+            log(f"peak RSS: repetition {rep + 1}/{reps}")
+            for t in tests:
+                for n in (RSS_SMALL, RSS_LARGE):
+                    for m in ("sc", "lkmm"):
+                        sf[(t, m, n)].append(self.record(
+                            "rss", rep, run_json([self.sf, t, "correct", m, str(n), str(rep + 1)], rss=True)))
+                    rl[(t, n)].append(self.record(
+                        "rss", rep, run_json([self.rl, t, "correct", "random", str(n), str(rep)], rss=True)))
+        for t in tests:
+            r1 = med([d["child_maxrss_kib"] for d in rl[(t, RSS_SMALL)]])
+            r2 = med([d["child_maxrss_kib"] for d in rl[(t, RSS_LARGE)]])
+            for m in ("sc", "lkmm"):
+                s1 = med([d["child_maxrss_kib"] for d in sf[(t, m, RSS_SMALL)]])
+                s2 = med([d["child_maxrss_kib"] for d in sf[(t, m, RSS_LARGE)]])
+                h2 = med([d["vmhwm_kib"] for d in sf[(t, m, RSS_LARGE)]])
+                ok = None if s1 is None or s2 is None else (s2 - s1) < RSS_GOAL_KIB
+                self.rows.append(dict(
+                    figure="peak RSS, 1k -> 1M executions", test=t, mode=f"{m} vs random",
+                    schedfuzz=f"{fmt_mib(s1)} -> {fmt_mib(s2)} ({(s2 - s1):+.0f} KiB; VmHWM {fmt_mib(h2)})",
+                    relacy=f"{fmt_mib(r1)} -> {fmt_mib(r2)} ({(r2 - r1):+.0f} KiB)",
+                    ratio=fmt_ratio(s2 / r2) if r2 else "n/a", goal="growth < 1 MiB",
+                    result="n/a" if ok is None else ("PASS" if ok else "MISS"),
+                    values=dict(schedfuzz_1k_kib=s1, schedfuzz_1m_kib=s2, schedfuzz_vmhwm_1m_kib=h2,
+                                relacy_1k_kib=r1, relacy_1m_kib=r2)))
+
+    # ---- libFuzzer executions per second, every fuzz target, and an empty target as the ceiling
+    def libfuzzer(self):
+        reps, runs = self.cfg["reps"], self.cfg["fuzz_runs"]
+        configs = [("empty_fuzz_target", [self.empty], "—")]
+        for f in self.fuzzers:
+            for m in ("sc", "lkmm"):
+                configs.append((os.path.basename(f) + " --variant=correct", [f, "--variant=correct", f"--memory={m}"], m))
+        rates = {c[0] + c[2]: [] for c in configs}
+        with tempfile.TemporaryDirectory(prefix="sf_bench_fuzz_") as tmp:
+            for rep in range(reps):
+                log(f"libFuzzer: repetition {rep + 1}/{reps}")
+                for name, cmd, m in configs:
+                    if not os.access(cmd[0], os.X_OK):
+                        continue
+                    full = cmd + [f"-runs={runs}", f"-seed={rep + 1}", "-print_final_stats=1"]
+                    t0 = time.perf_counter()
+                    p = subprocess.run(full, cwd=tmp, capture_output=True, text=True, timeout=TIMEOUT)
+                    wall = time.perf_counter() - t0
+                    if p.returncode != 0 or f"Done {runs} runs" not in p.stderr:
+                        raise RuntimeError(f"{' '.join(full)} exited {p.returncode}:\n{p.stderr[-2000:]}")
+                    rate = runs / wall
+                    rates[name + m].append(rate)
+                    self.record("libfuzzer", rep, dict(tool="libfuzzer", binary=name, memory=m, runs=runs,
+                                                      wall_seconds=wall, exec_per_sec=rate))
+        ceiling = med(rates["empty_fuzz_target—"])
+        for name, _, m in configs:
+            v = med(rates[name + m])
+            self.rows.append(dict(
+                figure="libFuzzer exec/s (runs / wall time)", test=name, mode=m,
+                schedfuzz=f"{fmt_rate(v)}" + ("" if name == "empty_fuzz_target" or not ceiling
+                                              else f" ({100 * v / ceiling:.1f}% of the empty target)"),
+                relacy="—", ratio="—", goal="—", result="—", values=dict(exec_per_sec=v, ceiling=ceiling, runs=runs)))
+
+    def goals(self):
+        def overall(pred):
+            rs = [r["result"] for r in self.rows if pred(r) and r["result"] != "—"]
+            wall = bool(rs) and all(x.startswith("PASS") for x in rs)
+            cpu = bool(rs) and all((x.startswith("PASS") and "MISS by CPU" not in x) or "PASS by CPU" in x
+                                   for x in rs)
+            return verdict(wall, cpu)
+        return [
+            ("exec/s >= 3x Relacy's on every shared correct test (sc and lkmm)",
+             overall(lambda r: r["figure"].startswith("exec/s"))),
+            ("<= 15 ns per schedule point in sc on SB and MP",
+             overall(lambda r: r["figure"] == "ns per schedule point")),
+            ("time to first failure no worse than Relacy's best scheduler on every bug test",
+             overall(lambda r: r["figure"].startswith("time to 1st failure"))),
+            ("RSS growth under 1 MiB from 1,000 to 1,000,000 executions",
+             overall(lambda r: r["figure"].startswith("peak RSS"))),
+        ]
+
+
+def render(b, info, seconds):
+    c = b.cfg
+    out = []
+    out.append(f"# schedfuzz vs Relacy ({b.mode} run)")
+    out.append("")
+    dirty = info["uncommitted_changes_in"]
+    out.append(f"- Machine: {info['nproc']} CPUs, {info['cpu']}, Linux {info['kernel']}")
+    out.append(f"- Compiler: {info['compiler']} (Release; relacy_bench -O2)")
+    out.append(f"- Date: {info['date']}; commit {info['commit']}"
+               + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else ""))
+    la0, la1 = info["loadavg_start"], info["loadavg_end"]
+    out.append(f"- Load average (1/5/15 min) at start {la0[0]:.2f}/{la0[1]:.2f}/{la0[2]:.2f}, at end "
+               f"{la1[0]:.2f}/{la1[1]:.2f}/{la1[2]:.2f} (above {info['nproc']}: other jobs shared the CPUs)")
+    out.append(f"- Repetitions: median of {c['reps']} (exec/s, switch, RSS, libFuzzer), {c['seeds']} seeds "
+               f"(first failure, cap {c['ttff_cap']:,} executions); this run took {seconds:.0f} s")
+    out.append(f"- Reproduce: `bench/run.sh{' --quick' if b.mode == 'quick' else ''}`; one figure: "
+               f"`build-bench/sf_bench sb correct sc {c['exec_n']['sb']} 1` next to "
+               f"`build-bench/bench/relacy/relacy_bench sb correct random {c['exec_n']['sb']} 0`")
+    out.append("- Times are wall time inside each process (the figures the goals name); \"by CPU time\" divides "
+               "by the CPU time of the whole process instead (startup included, both tools measured alike by "
+               "getrusage), which other jobs sharing the CPUs distort less. A verdict that differs by CPU time "
+               "says so in brackets.")
+    out.append("- schedfuzz times include the Engine's construction (Relacy's include all of rl::simulate); "
+               "bug tests run schedfuzz in lkmm (sc cannot show the SB, MP and seqlock bugs), lost_update and "
+               "vmalloc_cache also in sc. vmalloc_cache: schedfuzz runs its registry target (T1 mutates twice, "
+               "T2 reads twice, T3 once, then a fresh thread twice), Relacy its model in bench/relacy/vmalloc_cache.cpp "
+               "(1 mutator x2, 2 readers x2, then a read in after()): the same algorithm, not the same work.")
+    out.append("")
+    out.append("| Figure | Test | Mode | schedfuzz | Relacy | schedfuzz/Relacy | by CPU time | Goal | PASS/MISS |")
+    out.append("|---|---|---|---|---|---|---|---|---|")
+    for r in b.rows:
+        out.append(f"| {r['figure']} | {r['test']} | {r['mode']} | {r['schedfuzz']} | {r['relacy']} | "
+                   f"{r['ratio']} | {r.get('cpu', '—')} | {r['goal']} | {r['result']} |")
+    out.append("")
+    out.append("| Goal | PASS/MISS |")
+    out.append("|---|---|")
+    for g, v in b.goals():
+        out.append(f"| {g} | {v} |")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repo", required=True)
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--cxx", default="clang++-19")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--reps", type=int, default=0)
+    ap.add_argument("--out-dir", default=None, help="where results.md/.json go (default: <repo>/bench)")
+    args = ap.parse_args()
+    if args.reps and args.reps < 3:
+        sys.exit("bench.py: at least 3 repetitions")
+
+    t0 = time.perf_counter()
+    info = machine_info(args.repo, args.cxx)
+    b = Bench(args)
+    b.exec_rate()
+    b.switch()
+    b.ttff()
+    b.rss()
+    b.libfuzzer()
+    seconds = time.perf_counter() - t0
+    info["loadavg_end"] = list(os.getloadavg())
+
+    md = render(b, info, seconds)
+    sys.stdout.write(md)
+    out_dir = args.out_dir or os.path.join(args.repo, "bench")
+    with open(os.path.join(out_dir, "results.md"), "w") as f:
+        f.write(md)
+    result = dict(machine=info, mode=b.mode, config=b.cfg, seconds=seconds,
+                  goals=[dict(goal=g, result=v) for g, v in b.goals()],
+                  figures=[{k: v for k, v in r.items()} for r in b.rows], runs=b.runs)
+
+    def clean(x):  # JSON has no Infinity
+        if isinstance(x, float) and (math.isinf(x) or math.isnan(x)):
+            return None
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [clean(v) for v in x]
+        return x
+
+    with open(os.path.join(out_dir, "results.json"), "w") as f:
+        json.dump(clean(result), f, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

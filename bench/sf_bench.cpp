@@ -1,0 +1,286 @@
+// bench/sf_bench.cpp: schedfuzz side of the Relacy comparison: `sf_bench <test> <form> <sc|lkmm> <N> [seed]`, `sf_bench switch <N>`.
+//
+// The test mode mirrors bench/relacy/main.cpp: random exploration (sf::RandomSource) of one test
+// until the first failure or `executions`, timed from the Engine's construction (Relacy's timing
+// covers all of rl::simulate, setup included). The JSON line uses relacy_bench's keys plus:
+// memory, seed, failure, steps (schedule points), setup_seconds (the Engine's construction),
+// explore_seconds (ExploreResult::seconds, the loop alone), ns_per_point = explore_seconds / steps,
+// explore_cpu_seconds and ns_per_point_cpu (the same by process CPU time), vmhwm_kib and maxrss_kib
+// (peak RSS at exit).
+//
+// The switch mode times the fiber switch three ways: the raw context switch of core/src/fiber.h
+// (two fibers ping-ponging, no engine), two model threads handing over through cpu_relax(), and two
+// model threads with a forced preemption at every schedule point (a ChoiceSource that always says
+// "switch").
+#include <sys/resource.h>
+#include <time.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "bench/shapes.h"
+#include "core/src/fiber.h"
+#include "models/registry.h"
+#include "schedfuzz/engine.h"
+#include "schedfuzz/random_source.h"
+#include "schedfuzz/schedfuzz.h"
+#include "schedules/explore.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// CPU time of this process: the figure that other jobs sharing the CPUs distort least.
+double cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+// Peak resident set size of this process, from /proc/self/status (kB); 0 if unreadable.
+long vmhwm_kib() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  long kib = 0;
+  while (std::fgets(line, sizeof line, f)) {
+    if (std::strncmp(line, "VmHWM:", 6) == 0) {
+      kib = std::strtol(line + 6, nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(f);
+  return kib;
+}
+
+long maxrss_kib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+// ---- the tests
+
+struct TestArg {
+  void (*shape)(bool) = nullptr;  // a bench/shapes.cpp model, or
+  const sf::models::Target* target = nullptr;  // a registry target
+  int variant = 0;
+  bool bug = false;
+};
+
+void test_body(void* p) {
+  auto* a = static_cast<TestArg*>(p);
+  if (a->shape) {
+    a->shape(a->bug);
+  } else {
+    a->target->body(a->variant);
+  }
+}
+
+struct Shape {
+  const char* name;
+  void (*body)(bool);
+};
+const Shape kShapes[] = {
+    {"sb", sf::bench::sb_body},
+    {"mp", sf::bench::mp_body},
+    {"seqlock", sf::bench::seqlock_body},
+    {"lost_update", sf::bench::lost_update_body},
+};
+// vmalloc_cache is the registry target; these are its variants for the two forms.
+constexpr const char* kVmallocCorrect = "correct";
+constexpr const char* kVmallocBug = "both_zero";
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: sf_bench <test> <correct|bug> <sc|lkmm> <executions> [seed]\n"
+               "       sf_bench switch <N>\n"
+               "tests: sb mp seqlock lost_update vmalloc_cache (vmalloc_cache bug = variant both_zero)\n"
+               "sc cannot show the weak-memory bugs (sb, mp, seqlock): use lkmm for those.\n");
+  return 2;
+}
+
+bool parse_u64(const char* s, uint64_t& out) {
+  char* end = nullptr;
+  if (!*s || *s == '-') return false;
+  out = std::strtoull(s, &end, 10);
+  return *end == '\0';
+}
+
+// Writes `s` as a JSON string (the failure name has no characters that need more than this).
+std::string json_str(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) o += c;
+  }
+  return o + "\"";
+}
+
+int run_test(int argc, char** argv) {
+  if (argc != 5 && argc != 6) return usage();
+  std::string test = argv[1], form = argv[2], mem = argv[3];
+  TestArg arg;
+  if (form != "correct" && form != "bug") return usage();
+  arg.bug = form == "bug";
+  for (const Shape& s : kShapes)
+    if (test == s.name) arg.shape = s.body;
+  if (!arg.shape) {
+    if (test != "vmalloc_cache") return usage();
+    arg.target = sf::models::find_target("vmalloc_cache");
+    if (!arg.target) return usage();
+    arg.variant = sf::models::find_variant(*arg.target, arg.bug ? kVmallocBug : kVmallocCorrect);
+    if (arg.variant < 0) {
+      std::fprintf(stderr, "sf_bench: vmalloc_cache has no variant %s\n", arg.bug ? kVmallocBug : kVmallocCorrect);
+      return 2;
+    }
+  }
+  sf::RunOptions opts;
+  if (mem != "sc" && mem != "lkmm") return usage();
+  sf::parse_memory_mode(mem, &opts.memory);
+  uint64_t n = 0, seed = 1;
+  if (!parse_u64(argv[4], n) || n == 0) return usage();
+  if (argc == 6 && !parse_u64(argv[5], seed)) return usage();
+
+  // Timed: the Engine's construction (it zeroes its fixed-size tables) and the exploration loop
+  // (the first execution maps the fiber stacks). Not timed: the replay explore() does after a
+  // failure to fill in the trace hash.
+  auto t0 = Clock::now();
+  sf::Engine engine;
+  double setup = since(t0);
+  sf::RandomSource src(seed);
+  double cpu0 = cpu_now();
+  sf::ExploreResult r = sf::explore(engine, &test_body, &arg, src, opts, sf::ExploreBudget{n, 0});
+  double explore_cpu = cpu_now() - cpu0;  // includes the replay of a failing schedule, if any
+  double seconds = setup + r.seconds;
+
+  if (r.found)
+    std::fprintf(stderr, "schedfuzz: %s at execution %" PRIu64 ": %s\n", r.outcome.failure_name().c_str(),
+                 r.executions, r.outcome.message.c_str());
+  char fail_iter[32] = "null";
+  if (r.found) std::snprintf(fail_iter, sizeof fail_iter, "%" PRIu64, r.executions);
+  std::string failure = r.found ? json_str(r.outcome.failure_name()) : "null";
+  double rate = seconds > 0 ? r.executions / seconds : 0.0;
+  double ns_point = r.steps ? r.seconds * 1e9 / r.steps : 0.0;
+  double ns_point_cpu = r.steps ? explore_cpu * 1e9 / r.steps : 0.0;
+  std::printf("{\"tool\":\"schedfuzz\",\"test\":\"%s\",\"form\":\"%s\",\"scheduler\":\"random\","
+              "\"memory\":\"%s\",\"seed\":%" PRIu64 ",\"iterations_requested\":%" PRIu64 ",\"iterations_run\":%" PRIu64
+              ",\"failed\":%s,\"iteration_of_failure\":%s,\"failure\":%s,\"steps\":%" PRIu64
+              ",\"seconds\":%.6f,\"setup_seconds\":%.6f,\"explore_seconds\":%.6f,\"exec_per_sec\":%.1f,"
+              "\"ns_per_point\":%.2f,\"explore_cpu_seconds\":%.6f,\"ns_per_point_cpu\":%.2f,"
+              "\"vmhwm_kib\":%ld,\"maxrss_kib\":%ld}\n",
+              test.c_str(), form.c_str(), mem.c_str(), seed, n, r.executions, r.found ? "true" : "false", fail_iter,
+              failure.c_str(), r.steps, seconds, setup, r.seconds, rate, ns_point, explore_cpu, ns_point_cpu,
+              vmhwm_kib(), maxrss_kib());
+  return 0;
+}
+
+// ---- the switch micro-benchmark
+
+// Raw: the host and one fiber hand over to each other; no engine, no schedule point.
+struct PingPong {
+  sf::Fiber host, f;
+};
+PingPong* g_pp = nullptr;
+
+[[noreturn]] void ping_pong_entry(void*) {
+  sf::fiber_first_entry(g_pp->f);
+  for (;;) sf::fiber_switch(g_pp->f, g_pp->host);
+}
+
+struct Ns {
+  double wall, cpu;  // per switch or per point, by wall time and by process CPU time
+};
+
+Ns raw_switch_ns(uint64_t switches) {
+  static PingPong pp;  // never destroyed while the fiber is suspended mid-loop
+  g_pp = &pp;
+  pp.f.init(&ping_pong_entry, nullptr);
+  sf::fiber_switch(pp.host, pp.f);  // warm up: start the fiber
+  uint64_t rounds = switches / 2;
+  auto t0 = Clock::now();
+  double c0 = cpu_now();
+  for (uint64_t i = 0; i < rounds; ++i) sf::fiber_switch(pp.host, pp.f);
+  double cpu = cpu_now() - c0;
+  return Ns{since(t0) * 1e9 / (2 * rounds), cpu * 1e9 / (2 * rounds)};
+}
+
+// Every decision: switch when there is someone to switch to (option 1 of ChoiceKind::thread).
+class AlwaysPreempt final : public sf::ChoiceSource {
+ public:
+  uint32_t choose(sf::ChoiceKind kind, uint32_t) override { return kind == sf::ChoiceKind::thread ? 1 : 0; }
+};
+
+constexpr int kHandoffsPerThread = 4000;  // 2 x 4000 points + spawn/join, under the default step limit
+
+void relax_body(void*) {
+  auto spin = [] {
+    for (int i = 0; i < kHandoffsPerThread; ++i) sf::cpu_relax();
+  };
+  sf::thread a = sf::spawn(spin);
+  sf::thread b = sf::spawn(spin);
+  sf::join(a);
+  sf::join(b);
+}
+
+void preempt_body(void*) {
+  sf::shared<int> x{0, "x"};
+  auto reader = [&] {
+    for (int i = 0; i < kHandoffsPerThread; ++i) (void)sf::READ_ONCE(x);
+  };
+  sf::thread a = sf::spawn(reader);
+  sf::thread b = sf::spawn(reader);
+  sf::join(a);
+  sf::join(b);
+}
+
+struct Handoff {
+  Ns per_point;
+  uint64_t steps;
+};
+
+Handoff engine_handoff(sf::Body body, sf::ChoiceSource& src, uint64_t switches) {
+  sf::Engine engine;
+  uint64_t execs = switches / (2 * kHandoffsPerThread);
+  if (execs == 0) execs = 1;
+  double c0 = cpu_now();
+  sf::ExploreResult r = sf::explore(engine, body, nullptr, src, sf::RunOptions{}, sf::ExploreBudget{execs, 0});
+  double cpu = cpu_now() - c0;
+  if (r.found) {
+    std::fprintf(stderr, "sf_bench switch: unexpected failure: %s\n", r.outcome.message.c_str());
+    std::exit(1);
+  }
+  double steps = r.steps ? static_cast<double>(r.steps) : 1.0;
+  return Handoff{Ns{r.seconds * 1e9 / steps, cpu * 1e9 / steps}, r.steps};
+}
+
+int run_switch(int argc, char** argv) {
+  uint64_t n = 0;
+  if (argc != 3 || !parse_u64(argv[2], n) || n < 2) return usage();
+  Ns raw = raw_switch_ns(n);
+  sf::RandomSource any(1);  // cpu_relax with one other runnable thread makes no decision
+  Handoff relax = engine_handoff(&relax_body, any, n);
+  AlwaysPreempt always;
+  Handoff preempt = engine_handoff(&preempt_body, always, n);
+  std::printf("{\"tool\":\"schedfuzz\",\"test\":\"switch\",\"switches_requested\":%" PRIu64
+              ",\"raw_fiber_switch_ns\":%.2f,\"raw_fiber_switch_ns_cpu\":%.2f"
+              ",\"cpu_relax_ns_per_point\":%.2f,\"cpu_relax_ns_per_point_cpu\":%.2f,\"cpu_relax_points\":%" PRIu64
+              ",\"preempt_ns_per_point\":%.2f,\"preempt_ns_per_point_cpu\":%.2f,\"preempt_points\":%" PRIu64
+              ",\"vmhwm_kib\":%ld}\n",
+              n, raw.wall, raw.cpu, relax.per_point.wall, relax.per_point.cpu, relax.steps, preempt.per_point.wall,
+              preempt.per_point.cpu, preempt.steps, vmhwm_kib());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "switch") == 0) return run_switch(argc, argv);
+  return run_test(argc, argv);
+}
