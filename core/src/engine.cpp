@@ -12,16 +12,15 @@ namespace sf {
 Engine::Impl* g_engine = nullptr;
 
 Engine::Impl::Impl() {
-  locs.resize(kMaxLocations);
-  vars.resize(kMaxLocations);
-  locks.resize(kMaxLocks);
-  blocks.reserve(kMaxBlocks);
+  // Tables start small and grow to what the model uses (a new Engine touches little memory).
+  locs.resize(16);
+  vars.resize(16);
+  locks.resize(8);
+  lock_views.resize(8);
+  lock_view_len.resize(8);
+  blocks.reserve(16);
   events.reserve(1024);
   decisions.reserve(1024);
-  store_views.resize(size_t{kMaxWeakLocations} * kHistory);
-  store_view_len.resize(size_t{kMaxWeakLocations} * kHistory);
-  lock_views.resize(kMaxLocks);
-  lock_view_len.resize(kMaxLocks);
 }
 
 Engine::Impl::~Impl() { release_all_blocks(); }
@@ -36,8 +35,8 @@ const Trace& Engine::trace() const { return impl_->build_trace(); }
 const std::vector<Decision>& Engine::decisions() const { return impl_->decisions; }
 
 void Engine::Impl::reset() {
-  // Weak-memory views are zeroed only as far as the last execution used them.
-  uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
+  // Weak-memory views are zeroed only if the last execution used them, and only as far as it did.
+  uint32_t used = !weak ? 0 : nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
   for (uint32_t t = 0; t < nthreads; ++t) {
     ThreadSlot& th = threads[t];
     th.state = ThreadState::free;
@@ -47,18 +46,22 @@ void Engine::Impl::reset() {
     th.clock.clear();
     th.acq_pending.clear();
     th.fence_rel.clear();
-    std::memset(th.cur.at, 0, used * sizeof(uint32_t));
-    std::memset(th.acq.at, 0, used * sizeof(uint32_t));
-    std::memset(th.rel.at, 0, used * sizeof(uint32_t));
-    std::memset(th.own.at, 0, used * sizeof(uint32_t));
+    if (used) {
+      std::memset(th.cur.at, 0, used * sizeof(uint32_t));
+      std::memset(th.acq.at, 0, used * sizeof(uint32_t));
+      std::memset(th.rel.at, 0, used * sizeof(uint32_t));
+      std::memset(th.own.at, 0, used * sizeof(uint32_t));
+    }
     th.sb_head = th.sb_count = 0;
     th.unlocked_before = false;
     th.rcu_depth = 0;
     th.rcu_section = 0;
   }
-  std::memset(mb_view.at, 0, used * sizeof(uint32_t));
-  std::memset(rcu_start_view.at, 0, used * sizeof(uint32_t));
-  std::memset(rcu_done_view.at, 0, used * sizeof(uint32_t));
+  if (used) {
+    std::memset(mb_view.at, 0, used * sizeof(uint32_t));
+    std::memset(rcu_start_view.at, 0, used * sizeof(uint32_t));
+    std::memset(rcu_done_view.at, 0, used * sizeof(uint32_t));
+  }
   mb_clock.clear();
   rcu_start_clock.clear();
   rcu_done_clock.clear();
@@ -226,12 +229,19 @@ void Engine::Impl::schedule_point() {
 }
 
 uint32_t Engine::Impl::pick_thread(bool may_stay) {
+  static_assert(kMaxThreads <= 16, "the rotation below works on 16 bits");
   uint8_t options[kMaxThreads];
   uint32_t n = 0;
   if (may_stay) options[n++] = static_cast<uint8_t>(current);
-  for (uint32_t i = 1; i < kMaxThreads; ++i) {
-    uint32_t t = (current + i) % kMaxThreads;
-    if (runnable & (1u << t)) options[n++] = static_cast<uint8_t>(t);
+  // The other runnable threads in cyclic order after the current one: rotate the mask so that
+  // thread current+1 is bit 0, then walk its set bits.
+  uint32_t others = runnable & ~(1u << current);
+  uint32_t shift = current + 1;
+  uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
+  while (rot) {
+    uint32_t b = static_cast<uint32_t>(std::countr_zero(rot));
+    options[n++] = static_cast<uint8_t>((shift + b) % kMaxThreads);
+    rot &= rot - 1;
   }
   if (n == 0) return kNone;
   if (n == 1) return options[0];

@@ -31,6 +31,12 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
     fail(FailureKind::too_many, nullptr, buf, nullptr);
   }
   uint32_t id = nlocs++;
+  if (id >= locs.size()) locs.resize(locs.size() * 2);
+  if (weak && size_t{id + 1} * kHistory > store_views.size()) {
+    size_t n = std::min<size_t>(kMaxWeakLocations, std::max<size_t>(16, size_t{id + 1} * 2)) * kHistory;
+    store_views.resize(n);
+    store_view_len.resize(n);
+  }
   Location& L = locs[id];
   L.name = name;
   L.kind = kind;

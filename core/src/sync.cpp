@@ -20,6 +20,7 @@ const char* short_file(const std::source_location& w) {
 uint32_t Engine::Impl::new_var(const char* name) {
   if (nvars >= kMaxLocations) fail(FailureKind::too_many, nullptr, "too many var<T> in one execution", nullptr);
   uint32_t id = nvars++;
+  if (id >= vars.size()) vars.resize(vars.size() * 2);
   VarMeta& v = vars[id];
   v.name = name;
   v.owner_block = constructing_block;
@@ -75,6 +76,11 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
 uint32_t Engine::Impl::new_lock(const char* name) {
   if (nlocks >= kMaxLocks) fail(FailureKind::too_many, nullptr, "too many locks in one execution", nullptr);
   uint32_t id = nlocks++;
+  if (id >= locks.size()) {
+    locks.resize(locks.size() * 2);
+    lock_views.resize(locks.size());
+    lock_view_len.resize(locks.size());
+  }
   LockMeta& l = locks[id];
   l.name = name;
   l.owner = kNone;
