@@ -10,6 +10,7 @@
 
 #include "cli/target_call.h"
 #include "models/registry.h"
+#include "schedfuzz/pct_source.h"
 #include "schedfuzz/random_source.h"
 #include "schedules/explore.h"
 #include "schedules/minimize.h"
@@ -79,13 +80,15 @@ int cmd_run(const RunArgs& a) {
   ExploreBudget budget{a.executions ? a.executions : t->default_budget, a.seconds};
   TargetCall call{t, v};
   Engine engine;
-  RandomSource source(a.seed);
+  RandomSource random(a.seed);
+  PctSource pct(a.seed, a.pct_depth);
+  ChoiceSource& source = a.strategy == "pct" ? static_cast<ChoiceSource&>(pct) : random;
   ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, budget);
   double rate = r.seconds > 0 ? r.executions / r.seconds : 0;
   std::string mem(memory_mode_name(opts.memory));
   if (!r.found) {
-    std::printf("PASS %s %s memory=%s seed=%" PRIu64 " executions=%" PRIu64 " exec/s=%.0f\n", t->name,
-                a.variant.c_str(), mem.c_str(), a.seed, r.executions, rate);
+    std::printf("PASS %s %s memory=%s strategy=%s seed=%" PRIu64 " executions=%" PRIu64 " exec/s=%.0f\n", t->name,
+                a.variant.c_str(), mem.c_str(), a.strategy.c_str(), a.seed, r.executions, rate);
     return kExitPass;
   }
   std::string error;
@@ -97,10 +100,10 @@ int cmd_run(const RunArgs& a) {
   }
   std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
   if (path.empty()) return usage_error(error);
-  std::printf("FAIL %s %s memory=%s seed=%" PRIu64 " kind=%s executions=%" PRIu64
+  std::printf("FAIL %s %s memory=%s strategy=%s seed=%" PRIu64 " kind=%s executions=%" PRIu64
               " exec/s=%.0f preemptions=%u (found with %u) schedule=%s :: %s\n",
-              t->name, a.variant.c_str(), mem.c_str(), a.seed, r.outcome.failure_name().c_str(), r.executions, rate,
-              count_preemptions(r.decisions), found_preemptions, path.c_str(), r.outcome.message.c_str());
+              t->name, a.variant.c_str(), mem.c_str(), a.strategy.c_str(), a.seed, r.outcome.failure_name().c_str(),
+              r.executions, rate, count_preemptions(r.decisions), found_preemptions, path.c_str(), r.outcome.message.c_str());
   return kExitFailure;
 }
 

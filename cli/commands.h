@@ -19,6 +19,8 @@ struct RunArgs {
   std::string target;
   std::string variant = "correct";
   uint64_t seed = 1;
+  std::string strategy = "random";  // random or pct
+  uint32_t pct_depth = 3;
   uint64_t executions = 0;  // 0: the target's default budget
   double seconds = 0;
   MemoryMode memory = MemoryMode::sc;

@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("target", run.target, "target name (see `schedfuzz list`)")->required();
   run_cmd->add_option("--variant,-v", run.variant, "variant name (default: correct)");
   run_cmd->add_option("--seed,-s", run.seed, "random seed")->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--strategy", run.strategy, "random (varying preemption rate) or pct (priority-based, depth --depth)")
+      ->check(CLI::IsMember({"random", "pct"}));
+  run_cmd->add_option("--depth", run.pct_depth, "PCT bug depth: priority change points + 1")->check(CLI::Range(1, 8));
   run_cmd->add_option("--executions,-n", run.executions, "execution budget (default: the target's)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   run_cmd->add_option("--seconds", run.seconds, "time budget in seconds (0: none)")->check(CLI::Range(0.0, 1e7));

@@ -6,7 +6,8 @@
 
 namespace sf::fuzz {
 
-// Reads --variant= and --memory= from argv (libFuzzer leaves flags that start with "--" alone).
+// Reads --variant=, --memory= and --feedback=1 (reads-from pairs as extra coverage counters) from
+// argv: libFuzzer leaves flags that start with "--" alone.
 void init(const char* target, int* argc, char*** argv);
 // Runs one execution with choices from `data`; on a failure prints the trace and aborts, so that
 // libFuzzer saves the input as a crash.

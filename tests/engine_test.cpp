@@ -260,3 +260,18 @@ TEST(Engine, TooManyThreadsIsAnEngineLimitNotACrash) {
 }
 
 }  // namespace
+
+#include "schedfuzz/pct_source.h"
+
+namespace {
+TEST(Engine, PctFindsLostUpdateAndPassesLockedCounter) {
+  Engine e;
+  test::FnBody b{lost_update_body};
+  PctSource pct(1, 2);
+  ExploreResult r = explore(e, &test::FnBody::call, &b, pct, RunOptions{}, ExploreBudget{1000, 0});
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.kind, FailureKind::assertion);
+  ReplayResult again = replay(e, &test::FnBody::call, &b, r.decisions, RunOptions{});
+  EXPECT_EQ(again.outcome.trace_hash, r.outcome.trace_hash);
+}
+}  // namespace

@@ -38,6 +38,7 @@ struct View {
 struct PendingStore {
   uint32_t loc = 0;
   uint32_t step = 0;
+  uint32_t site = 0;
   uint64_t value = 0;
   VClock rel;
 };
@@ -69,6 +70,7 @@ struct ThreadSlot {
 struct StoreRecord {
   uint64_t value = 0;
   uint32_t step = kNoStep;  // kNoStep: the initial value
+  uint32_t site = 0;        // where it was written (for interleaving feedback)
   VClock rel;               // what an acquirer of this store synchronizes with
 };
 
@@ -119,6 +121,7 @@ struct Engine::Impl {
   RunOptions opts;
   bool weak = false;  // lkmm: loads may read older stores
   bool tso = false;   // stores go through per-thread FIFO store buffers
+  uint32_t cur_site = 0;  // the source site of the operation in progress (feedback only)
 
   // --- threads and scheduling
   Fiber host;
@@ -186,6 +189,15 @@ struct Engine::Impl {
   const Trace& build_trace() const;
 
   // memory.cpp
+  void begin_op(const std::source_location& w) {
+    if (opts.feedback) cur_site = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(w.file_name())) * 31u + w.line();
+  }
+  void feedback_rf(uint32_t store_site, bool stale) {
+    uint32_t h = (store_site * 0x9e3779b1u) ^ (cur_site * 0x85ebca6bu) ^ (stale ? 0x5bd1e995u : 0u);
+    h ^= h >> 15;
+    uint8_t& c = opts.feedback[h & (opts.feedback_size - 1)];
+    if (c != 255) ++c;
+  }
   uint32_t new_location(const char* name, uint64_t init, rt::LocKind kind);
   uint64_t load(uint32_t loc, rt::Order o, const std::source_location& w);
   void store(uint32_t loc, uint64_t v, rt::Order o, const std::source_location& w);

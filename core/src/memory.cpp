@@ -59,6 +59,7 @@ void Engine::Impl::append_store(Location& L, uint32_t loc, uint64_t v, const VCl
   StoreRecord& s = L.hist[idx % kHistory];
   s.value = v;
   s.step = steps;
+  s.site = cur_site;
   s.rel = rel;
   if (weak) {
     size_t slot = size_t{loc} * kHistory + idx % kHistory;
@@ -73,6 +74,7 @@ void Engine::Impl::append_store(Location& L, uint32_t loc, uint64_t v, const VCl
 
 uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_location& w) {
   schedule_point();
+  begin_op(w);
   Location& L = locs[loc];
   check_owner(L.owner_block, "location", w);
   ThreadSlot& th = me();
@@ -88,6 +90,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
       v = s.value;
       step = s.step;
       th.clock.join(s.rel);
+      if (opts.feedback) feedback_rf(s.site, false);
     }
     if (Event* e = record(o == rt::Order::acquire ? Op::load_acquire : Op::read_once, loc, w)) {
       e->value = v;
@@ -112,6 +115,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     th.acq.at[loc] = std::max(th.acq.at[loc], chosen);
   }
   const StoreRecord& s = L.hist[chosen % kHistory];
+  if (opts.feedback) feedback_rf(s.site, chosen != newest);
   if (o == rt::Order::acquire) {
     th.clock.join(s.rel);
   } else {
@@ -128,6 +132,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
 
 void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::source_location& w) {
   schedule_point();
+  begin_op(w);
   Location& L = locs[loc];
   check_owner(L.owner_block, "location", w);
   ThreadSlot& th = me();
@@ -138,6 +143,7 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
     PendingStore& p = th.sb[(th.sb_head + th.sb_count++) % kStoreBuffer];
     p.loc = loc;
     p.step = steps;
+    p.site = cur_site;
     p.value = v;
     p.rel = th.clock;
     tick();
@@ -186,6 +192,7 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
   if (full) e.fence_effects(rt::Fence::mb);
   uint32_t newest = L.count - 1;
   const StoreRecord& prev = L.hist[newest % kHistory];
+  if (e.opts.feedback) e.feedback_rf(prev.site, false);
   uint64_t old = prev.value;
   uint64_t nv = apply(op, old, nv_arg);
   if (acquire) {
@@ -216,6 +223,7 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
 
 uint64_t Engine::Impl::rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const std::source_location& w) {
   schedule_point();
+  begin_op(w);
   Location& L = locs[loc];
   check_owner(L.owner_block, "location", w);
   uint64_t old = 0;
@@ -232,6 +240,7 @@ uint64_t Engine::Impl::rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o
 bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, rt::Order o,
                            const std::source_location& w) {
   schedule_point();
+  begin_op(w);
   Location& L = locs[loc];
   check_owner(L.owner_block, "location", w);
   if (tso) drain(current);  // a locked cmpxchg drains the store buffer whether it succeeds or not
@@ -325,6 +334,7 @@ void Engine::Impl::flush_one(uint32_t tid) {
   StoreRecord& s = L.hist[L.count++ % kHistory];
   s.value = p.value;
   s.step = p.step;
+  s.site = p.site;
   s.rel = p.rel;
   if (Event* e = record(Op::buffer_flush, p.loc, std::source_location{})) {
     e->tid = static_cast<uint8_t>(tid);

@@ -15,6 +15,11 @@ struct RunOptions {
   MemoryMode memory = MemoryMode::sc;
   uint32_t max_steps = kDefaultMaxSteps;
   bool record_events = true;  // off: no trace (faster); decisions are always recorded
+  // Interleaving feedback for a coverage-guided fuzzer: each load bumps the counter of its
+  // (store site, load site, stale?) pair, so new reads-from pairs count as new coverage.
+  // `feedback_size` must be a power of two. nullptr: off.
+  uint8_t* feedback = nullptr;
+  uint32_t feedback_size = 0;
 };
 
 using Body = void (*)(void* arg);
