@@ -24,7 +24,7 @@ int usage_error(const std::string& message) {
 }
 
 int cmd_list() {
-  std::printf("%-14s %-24s %-12s %-6s %s\n", "TARGET", "VARIANT", "EXPECT", "MEMORY", "WHAT");
+  std::printf("%-14s %-30s %-22s %-6s %s\n", "TARGET", "VARIANT", "EXPECT", "MEMORY", "WHAT");
   for (const models::Target& t : models::targets()) {
     for (const models::Variant& v : t.variants) {
       std::string mem(memory_mode_name(v.memory));
@@ -32,7 +32,7 @@ int cmd_list() {
       if (v.memory == MemoryMode::lkmm && std::string(v.expect) != "pass") {
         what += std::string(" [sc: pass; tso: ") + (v.expect_tso ? v.expect_tso : v.expect) + "]";
       }
-      std::printf("%-14s %-24s %-12s %-6s %s\n", t.name, v.name, v.expect, mem.c_str(), what.c_str());
+      std::printf("%-14s %-30s %-22s %-6s %s\n", t.name, v.name, v.expect, mem.c_str(), what.c_str());
     }
   }
   return kExitPass;

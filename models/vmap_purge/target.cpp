@@ -22,9 +22,9 @@ Config with(void (*set)(Config&)) {
 
 // Each variant is one switch away from v4.8 (purge_lock inside __purge_vmap_area_lazy).
 const Entry kEntries[] = {
-    {{"correct", "pass", "v4.8: purge_lock in __purge_vmap_area_lazy (trylock when !sync), atomic_sub before the flush"},
+    {{"correct", "pass", "v4.8: purge_lock in __purge_vmap_area_lazy (trylock when !sync), atomic_sub before the flush", false, MemoryMode::lkmm},
      Config{}},
-    {{"merged_4_10", "pass", "v4.10: vmap_purge_lock taken by the callers, flush, then free and atomic_sub per area"},
+    {{"merged_4_10", "pass", "v4.10: vmap_purge_lock taken by the callers, flush, then free and atomic_sub per area", false, MemoryMode::lkmm},
      with([](Config& c) { c.lock = PurgeLock::callers; c.sub_before_flush = false; })},
     {{"seed_patch_as_posted", "tlb_not_flushed", "Hellwig's sketch (seed 002) as posted: no purge lock and no TLB flush: one thread frees an area to the allocator with its stale TLB entry"},
      with([](Config& c) { c.lock = PurgeLock::none; c.flush = false; c.scenario = Scenario::one_thread; })},
@@ -44,9 +44,9 @@ const Entry kEntries[] = {
      with([](Config& c) { c.count_first = false; })},
     {{"free_before_flush", "tlb_not_flushed", "the flush moved after the vmap_area_lock loop: areas go back to the allocator before their range is flushed"},
      with([](Config& c) { c.free_before_flush = true; })},
-    {{"atomic_sub_before_flush", "pass", "v4.10 with v4.8's order (atomic_sub of the total before the flush): vmap_lazy_nr under-counts for a while, nothing breaks", true},
+    {{"atomic_sub_before_flush", "pass", "v4.10 with v4.8's order (atomic_sub of the total before the flush): vmap_lazy_nr under-counts for a while, nothing breaks", true, MemoryMode::lkmm},
      with([](Config& c) { c.lock = PurgeLock::callers; })},
-    {{"trylock_leaves_for_sync", "pass", "v4.8, every vfree purges: a failed trylock leaves areas listed, and the final synchronous purge takes them", true},
+    {{"trylock_leaves_for_sync", "pass", "v4.8, every vfree purges: a failed trylock leaves areas listed, and the final synchronous purge takes them", true, MemoryMode::lkmm},
      with([](Config& c) { c.scenario = Scenario::trylock_race; })},
 };
 
