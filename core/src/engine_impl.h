@@ -227,7 +227,8 @@ struct Engine::Impl {
   void synchronize_rcu(const std::source_location& w);
 
   // heap.cpp
-  void* alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*));
+  void* alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*),
+                    const std::source_location& w);
   void block_constructed();
   void free_block(void* p, const std::source_location& w);
   uint32_t find_block(const void* p) const;

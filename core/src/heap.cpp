@@ -8,7 +8,8 @@
 
 namespace sf {
 
-void* Engine::Impl::alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*)) {
+void* Engine::Impl::alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*),
+                                const std::source_location& w) {
   if (blocks.size() >= kMaxBlocks) fail(FailureKind::too_many, nullptr, "too many kalloc blocks in one execution", nullptr);
   Block b;
   b.mem = ::operator new(size, std::align_val_t{align});
@@ -19,7 +20,7 @@ void* Engine::Impl::alloc_block(std::size_t size, std::size_t align, const char*
   b.alive = true;
   blocks.push_back(b);
   constructing_block = static_cast<uint32_t>(blocks.size() - 1);
-  if (Event* e = record(Op::alloc, constructing_block, std::source_location::current())) {
+  if (Event* e = record(Op::alloc, constructing_block, w)) {
     e->value = constructing_block;
   }
   return b.mem;
@@ -88,8 +89,8 @@ void Engine::Impl::release_all_blocks() {
 }
 
 namespace rt {
-void* alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*)) {
-  return g_engine->alloc_block(size, align, name, destroy);
+void* alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*), const Where& w) {
+  return g_engine->alloc_block(size, align, name, destroy, w);
 }
 void block_constructed() { g_engine->block_constructed(); }
 void free_block(void* p, const Where& w) { g_engine->free_block(p, w); }

@@ -55,7 +55,7 @@ uint32_t commit_spawn(const Where& w);
 void join(uint32_t tid, const Where& w);
 uint32_t self();
 
-void* alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*));
+void* alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*), const Where& w);
 void block_constructed();
 void free_block(void* p, const Where& w);
 bool block_alive(const void* p);

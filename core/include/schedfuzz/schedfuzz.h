@@ -251,9 +251,16 @@ inline uint32_t current_thread() { return rt::self(); }
 // The model heap: objects whose lifetime the engine checks (double free, use after free, leaks).
 // Memory is really released only at the end of the execution, so a use after free is reported,
 // never undefined behaviour of the fuzzer itself.
+// A block's name, remembering where kalloc was called.
+struct BlockName {
+  const char* name;
+  Where where;
+  BlockName(const char* n, const Where& w = Where::current()) : name(n), where(w) {}  // NOLINT: implicit
+};
 template <class T, class... A>
-T* kalloc(const char* name, A&&... args) {
-  void* p = rt::alloc_block(sizeof(T), alignof(T), name, [](void* q) { static_cast<T*>(q)->~T(); });
+T* kalloc(BlockName name, A&&... args) {
+  void* p = rt::alloc_block(sizeof(T), alignof(T), name.name, [](void* q) { static_cast<T*>(q)->~T(); },
+                            name.where);
   T* obj = ::new (p) T(std::forward<A>(args)...);
   rt::block_constructed();
   return obj;
