@@ -41,7 +41,7 @@ struct MinimizeArgs {
 };
 
 struct DemoArgs {
-  double seconds_per_variant = 8;
+  double seconds_per_variant = 4;
   uint64_t executions = 0;
   std::string out_dir = "schedfuzz-out";
 };

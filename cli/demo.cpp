@@ -24,7 +24,9 @@ int cmd_demo(const DemoArgs& a) {
       opts.memory = var.memory;
       TargetCall call{&t, static_cast<int>(v)};
       RandomSource source(1);
-      ExploreBudget budget{a.executions ? a.executions : t.default_budget, a.seconds_per_variant};
+      // Bug variants stop at their first failure; correct forms and controls get a real budget.
+      uint64_t n = a.executions ? a.executions : std::string(var.expect) == "pass" ? 1000000 : t.default_budget;
+      ExploreBudget budget{n, a.seconds_per_variant};
       ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, budget);
       std::string expect = var.expect;
       std::string verdict = r.found ? "FAIL " + r.outcome.failure_name() : "pass";
