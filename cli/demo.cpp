@@ -9,6 +9,7 @@
 #include "models/registry.h"
 #include "schedfuzz/random_source.h"
 #include "schedules/explore.h"
+#include "schedules/minimize.h"
 
 namespace sf::cli {
 
@@ -38,6 +39,9 @@ int cmd_demo(const DemoArgs& a) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.3f s", r.seconds);
         ttf = buf;
+        MinimizeResult m = minimize(engine, &TargetCall::body, &call, r.decisions, opts);
+        r.decisions = m.decisions;
+        r.outcome = m.outcome;
         std::string error;
         std::string path = save_failure(a.out_dir, t.name, var.name, opts.memory, opts.max_steps, r.outcome,
                                         r.decisions, &error);
