@@ -275,3 +275,34 @@ TEST(Engine, PctFindsLostUpdateAndPassesLockedCounter) {
   EXPECT_EQ(again.outcome.trace_hash, r.outcome.trace_hash);
 }
 }  // namespace
+
+namespace {
+// The README's "write your own model" example, held to what the README says of it.
+void readme_mp_model(int variant) {
+  shared<int> data{0, "data"}, flag{0, "flag"};
+  thread writer = spawn([&] {
+    WRITE_ONCE(data, 42);
+    if (variant == 0) smp_wmb();
+    WRITE_ONCE(flag, 1);
+  });
+  thread reader = spawn([&] {
+    if (READ_ONCE(flag)) {
+      smp_rmb();
+      oracle(READ_ONCE(data) == 42, "stale_data", "saw the flag but not the data");
+    }
+  });
+  join(writer);
+  join(reader);
+}
+
+TEST(Readme, MessagePassingExample) {
+  for (int variant : {0, 1}) {
+    for (MemoryMode m : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
+      ExploreResult r = explore_fn([variant] { readme_mp_model(variant); }, test::budget(100000), 1, m);
+      bool should_fail = variant == 1 && m == MemoryMode::lkmm;
+      EXPECT_EQ(r.found, should_fail) << "variant " << variant << " mode " << memory_mode_name(m);
+      if (should_fail) EXPECT_EQ(r.outcome.failure_name(), "stale_data");
+    }
+  }
+}
+}  // namespace
