@@ -1,6 +1,8 @@
 // core/src/fiber.cpp: a hand-written x86-64 context switch (six callee-saved registers and the
-// stack pointer) with the AddressSanitizer fiber annotations. About 10x cheaper than swapcontext,
-// which makes a signal-mask syscall per switch (see bench/fiber_switch).
+// stack pointer) with the AddressSanitizer fiber annotations. Measured by bench/switch_peers
+// (median of 6 runs, 5M switches): 8.7 ns against Boost.Context's 7.8 ns and swapcontext's 400 ns
+// (a signal-mask syscall per switch). Kept over Boost.Context because Debian's build of it has no
+// ASan hooks and its ucontext flavour does not link with them; ours carries the annotations.
 #include "fiber.h"
 
 #include <sys/mman.h>
@@ -12,15 +14,6 @@
 
 #include "schedfuzz/limits.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SF_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define SF_ASAN 1
-#endif
-
 #ifdef SF_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -29,7 +22,6 @@
 #error "schedfuzz's fiber switch is written for x86-64"
 #endif
 
-extern "C" void sf_context_switch(void** save_sp, void* new_sp);
 extern "C" void sf_context_start();
 
 // sf_context_switch(save_sp=%rdi, new_sp=%rsi): push callee-saved registers, save %rsp, load the
@@ -122,7 +114,7 @@ void Fiber::init(void (*entry)(void*), void* arg) {
   sp = slots;
 }
 
-void fiber_switch(Fiber& from, Fiber& to, bool from_exits) {
+void fiber_switch_annotated(Fiber& from, Fiber& to, bool from_exits) {
 #ifdef SF_ASAN
   const void* bottom = to.stack_base ? to.stack_base : to.asan_bottom;
   std::size_t size = to.stack_base ? to.stack_size : to.asan_size;

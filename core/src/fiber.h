@@ -24,8 +24,30 @@ struct Fiber {
   bool initialized() const { return stack_base != nullptr; }
 };
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SF_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SF_ASAN 1
+#endif
+
+}  // namespace sf
+extern "C" void sf_context_switch(void** save_sp, void* new_sp);
+namespace sf {
+
 // Suspend `from` and resume `to`. `from_exits` tells sanitizers that `from` will never resume.
-void fiber_switch(Fiber& from, Fiber& to, bool from_exits = false);
+// Without AddressSanitizer the switch is the bare register swap, inlined into the scheduler.
+void fiber_switch_annotated(Fiber& from, Fiber& to, bool from_exits);
+inline void fiber_switch(Fiber& from, Fiber& to, bool from_exits = false) {
+#ifdef SF_ASAN
+  fiber_switch_annotated(from, to, from_exits);
+#else
+  (void)from_exits;
+  sf_context_switch(&from.sp, to.sp);
+#endif
+}
 // The first thing a new fiber's entry function calls (completes the sanitizer handshake).
 void fiber_first_entry(Fiber& self);
 
