@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <string>
 
-#include "cli/target_call.h"
 #include "models/registry.h"
 #include "schedfuzz/pct_source.h"
 #include "schedfuzz/random_source.h"
@@ -78,12 +77,12 @@ int cmd_run(const RunArgs& a) {
   opts.memory = a.memory_given ? a.memory : t->variants[v].memory;
   if (a.max_steps) opts.max_steps = a.max_steps;
   ExploreBudget budget{a.executions ? a.executions : t->default_budget, a.seconds};
-  TargetCall call{t, v};
+  models::TargetCall call{t, v};
   Engine engine;
   RandomSource random(a.seed);
   PctSource pct(a.seed, a.pct_depth);
   ChoiceSource& source = a.strategy == "pct" ? static_cast<ChoiceSource&>(pct) : random;
-  ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, budget);
+  ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, budget);
   double rate = r.seconds > 0 ? r.executions / r.seconds : 0;
   std::string mem(memory_mode_name(opts.memory));
   if (!r.found) {
@@ -94,7 +93,7 @@ int cmd_run(const RunArgs& a) {
   std::string error;
   uint32_t found_preemptions = count_preemptions(r.decisions);
   if (a.minimize) {
-    MinimizeResult m = minimize(engine, &TargetCall::body, &call, r.decisions, opts);
+    MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, r.decisions, opts);
     r.decisions = m.decisions;
     r.outcome = m.outcome;
   }
@@ -107,20 +106,34 @@ int cmd_run(const RunArgs& a) {
   return kExitFailure;
 }
 
+// Reads a schedule file and finds its target and variant; on error, says why in `error`.
+static bool load_schedule(const std::string& path, ScheduleFile* f, models::TargetCall* call, RunOptions* opts,
+                          std::string* error) {
+  if (!read_schedule_file(path, f, error)) return false;
+  const models::Target* t = models::find_target(f->target);
+  if (!t) {
+    *error = path + ": unknown target '" + f->target + "'";
+    return false;
+  }
+  int v = models::find_variant(*t, f->variant);
+  if (v < 0) {
+    *error = path + ": unknown variant '" + f->variant + "' of " + f->target;
+    return false;
+  }
+  *call = models::TargetCall{t, v};
+  opts->memory = f->memory;
+  opts->max_steps = f->max_steps;
+  return true;
+}
+
 int cmd_replay(const ReplayArgs& a) {
   ScheduleFile f;
   std::string error;
-  if (!read_schedule_file(a.file, &f, &error)) return usage_error(error);
-  const models::Target* t = models::find_target(f.target);
-  if (!t) return usage_error(a.file + ": unknown target '" + f.target + "'");
-  int v = models::find_variant(*t, f.variant);
-  if (v < 0) return usage_error(a.file + ": unknown variant '" + f.variant + "' of " + f.target);
+  models::TargetCall call{};
   RunOptions opts;
-  opts.memory = f.memory;
-  opts.max_steps = f.max_steps;
-  TargetCall call{t, v};
+  if (!load_schedule(a.file, &f, &call, &opts, &error)) return usage_error(error);
   Engine engine;
-  ReplayResult r = replay(engine, &TargetCall::body, &call, f.decisions, opts);
+  ReplayResult r = replay(engine, &models::TargetCall::body, &call, f.decisions, opts);
   if (!r.divergence.empty()) return usage_error(a.file + ": " + r.divergence);
   const Outcome& o = r.outcome;
   if (!a.quiet) {
@@ -150,20 +163,14 @@ int cmd_replay(const ReplayArgs& a) {
 int cmd_minimize(const MinimizeArgs& a) {
   ScheduleFile f;
   std::string error;
-  if (!read_schedule_file(a.file, &f, &error)) return usage_error(error);
-  const models::Target* t = models::find_target(f.target);
-  if (!t) return usage_error(a.file + ": unknown target '" + f.target + "'");
-  int v = models::find_variant(*t, f.variant);
-  if (v < 0) return usage_error(a.file + ": unknown variant '" + f.variant + "' of " + f.target);
+  models::TargetCall call{};
   RunOptions opts;
-  opts.memory = f.memory;
-  opts.max_steps = f.max_steps;
-  TargetCall call{t, v};
+  if (!load_schedule(a.file, &f, &call, &opts, &error)) return usage_error(error);
   Engine engine;
-  ReplayResult first = replay(engine, &TargetCall::body, &call, f.decisions, opts);
+  ReplayResult first = replay(engine, &models::TargetCall::body, &call, f.decisions, opts);
   if (!first.divergence.empty()) return usage_error(a.file + ": " + first.divergence);
   if (!first.outcome.failed()) return usage_error(a.file + ": the schedule does not fail: nothing to minimize");
-  MinimizeResult m = minimize(engine, &TargetCall::body, &call, f.decisions, opts);
+  MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, f.decisions, opts);
   f.decisions = m.decisions;
   f.expect = m.outcome.failure_name();
   f.trace_hash = m.outcome.trace_hash;

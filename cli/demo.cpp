@@ -5,7 +5,6 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/target_call.h"
 #include "models/registry.h"
 #include "schedfuzz/random_source.h"
 #include "schedules/explore.h"
@@ -23,12 +22,12 @@ int cmd_demo(const DemoArgs& a) {
       const models::Variant& var = t.variants[v];
       RunOptions opts;
       opts.memory = var.memory;
-      TargetCall call{&t, static_cast<int>(v)};
+      models::TargetCall call{&t, static_cast<int>(v)};
       RandomSource source(1);
       // Bug variants stop at their first failure; correct forms and controls get a real budget.
       uint64_t n = a.executions ? a.executions : std::string(var.expect) == "pass" ? 1000000 : t.default_budget;
       ExploreBudget budget{n, a.seconds_per_variant};
-      ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, budget);
+      ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, budget);
       std::string expect = var.expect;
       std::string verdict = r.found ? "FAIL " + r.outcome.failure_name() : "pass";
       bool ok = r.found ? expect == r.outcome.failure_name() : expect == "pass";
@@ -39,7 +38,7 @@ int cmd_demo(const DemoArgs& a) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.3f s", r.seconds);
         ttf = buf;
-        MinimizeResult m = minimize(engine, &TargetCall::body, &call, r.decisions, opts);
+        MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, r.decisions, opts);
         r.decisions = m.decisions;
         r.outcome = m.outcome;
         std::string error;

@@ -30,6 +30,16 @@ struct Target {
   unsigned default_budget = 100000;
 };
 
+// A target's variant as an engine body: `engine.run(&TargetCall::body, &call, ...)`.
+struct TargetCall {
+  const Target* target;
+  int variant;
+  static void body(void* self) {
+    auto* c = static_cast<TargetCall*>(self);
+    c->target->body(c->variant);
+  }
+};
+
 const std::vector<Target>& targets();
 const Target* find_target(std::string_view name);
 int find_variant(const Target& t, std::string_view variant);  // -1: unknown

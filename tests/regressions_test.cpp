@@ -27,14 +27,7 @@ std::vector<std::string> regression_files() {
   return files;
 }
 
-struct Call {
-  const models::Target* t;
-  int v;
-  static void body(void* self) {
-    auto* c = static_cast<Call*>(self);
-    c->t->body(c->v);
-  }
-};
+using Call = models::TargetCall;
 
 TEST(Regressions, CorpusIsNotEmpty) { EXPECT_GE(regression_files().size(), 20u); }
 
@@ -60,7 +53,7 @@ TEST_P(Regression, ReplaysExactlyAndPassesOnTheCorrectForm) {
     EXPECT_EQ(r.outcome.trace_hash, f.trace_hash);
   }
   Call correct{t, models::find_variant(*t, "correct")};
-  ASSERT_GE(correct.v, 0);
+  ASSERT_GE(correct.variant, 0);
   ReplayResult ok = replay(engine, &Call::body, &correct, f.decisions, opts, /*lenient=*/true);
   EXPECT_FALSE(ok.outcome.failed()) << "the correct form fails on " << GetParam() << ": " << ok.outcome.message;
 }

@@ -16,10 +16,7 @@ using namespace sf;
 
 namespace {
 
-struct Case {
-  const models::Target* target;
-  int variant;
-};
+using Case = models::TargetCall;
 
 std::string case_name(const testing::TestParamInfo<Case>& info) {
   return std::string(info.param.target->name) + "_" + info.param.target->variants[info.param.variant].name;
@@ -33,13 +30,7 @@ std::vector<Case> all_cases() {
   return cases;
 }
 
-struct Call {
-  const Case* c;
-  static void body(void* self) {
-    auto* call = static_cast<Call*>(self);
-    call->c->target->body(call->c->variant);
-  }
-};
+using Call = models::TargetCall;
 
 class Variants : public testing::TestWithParam<Case> {};
 
@@ -53,7 +44,7 @@ ExploreResult explore_in(Engine& engine, Call& call, MemoryMode mode, uint64_t s
 
 void expect_pass(Engine& engine, Call& call, MemoryMode mode, uint64_t executions, const char* why) {
   ExploreResult r = explore_in(engine, call, mode, 1, executions);
-  EXPECT_FALSE(r.found) << call.c->target->variants[call.c->variant].name << " under "
+  EXPECT_FALSE(r.found) << call.target->variants[call.variant].name << " under "
                         << memory_mode_name(mode) << " (" << why << ") failed after " << r.executions
                         << " executions: " << r.outcome.message;
   EXPECT_EQ(r.executions, executions);
@@ -61,11 +52,11 @@ void expect_pass(Engine& engine, Call& call, MemoryMode mode, uint64_t execution
 
 // Found with each of three fixed seeds, each time with the promised kind, and replays exactly.
 void expect_found(Engine& engine, Call& call, MemoryMode mode, const std::string& kind) {
-  const models::Variant& v = call.c->target->variants[call.c->variant];
+  const models::Variant& v = call.target->variants[call.variant];
   RunOptions opts;
   opts.memory = mode;
   for (uint64_t seed : {1, 2, 3}) {
-    ExploreResult r = explore_in(engine, call, mode, seed, call.c->target->default_budget);
+    ExploreResult r = explore_in(engine, call, mode, seed, call.target->default_budget);
     ASSERT_TRUE(r.found) << v.name << " under " << memory_mode_name(mode) << " not found with seed " << seed
                          << " in " << r.executions << " executions";
     EXPECT_EQ(r.outcome.failure_name(), kind) << r.outcome.message;
@@ -81,7 +72,7 @@ TEST_P(Variants, GivesThePromisedVerdict) {
   const Case& c = GetParam();
   const models::Variant& v = c.target->variants[c.variant];
   Engine engine;
-  Call call{&c};
+  Call call = c;
   std::string expect = v.expect;
   if (expect == "pass") {
     // The promised mode with the full budget; the other modes with a tenth of it.

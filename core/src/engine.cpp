@@ -187,16 +187,7 @@ void Engine::Impl::thread_exit() {
     for (uint32_t t = 0; t < nthreads; ++t) blocked |= threads[t].state == ThreadState::blocked;
     if (blocked) {
       outcome.kind = FailureKind::deadlock;
-      std::string who;
-      for (uint32_t t = 0; t < nthreads; ++t) {
-        if (threads[t].state != ThreadState::blocked) continue;
-        static const char* kWaits[] = {"?", "a lock", "a join", "an RCU grace period"};
-        char buf[96];
-        std::snprintf(buf, sizeof buf, "%sT%u waits for %s", who.empty() ? "" : ", ", t,
-                      kWaits[static_cast<int>(threads[t].wait)]);
-        who += buf;
-      }
-      outcome.message = "deadlock: no thread can run (" + who + ")";
+      outcome.message = deadlock_message();
       outcome.step = steps;
       outcome.thread = tid;
     }
@@ -280,21 +271,24 @@ void Engine::Impl::block_current(WaitKind w, uint32_t id) {
   reschedule_after_block();
 }
 
+// "deadlock: no thread can run (T1 waits for a lock, T2 waits for a join)".
+std::string Engine::Impl::deadlock_message() const {
+  static const char* kWaits[] = {"?", "a lock", "a join", "an RCU grace period"};
+  std::string who;
+  for (uint32_t t = 0; t < nthreads; ++t) {
+    if (threads[t].state != ThreadState::blocked) continue;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%sT%u waits for %s", who.empty() ? "" : ", ", t,
+                  kWaits[static_cast<int>(threads[t].wait)]);
+    who += buf;
+  }
+  return "deadlock: no thread can run (" + who + ")";
+}
+
 // The current thread cannot run: hand over to another, or report a deadlock.
 void Engine::Impl::reschedule_after_block() {
   uint32_t others = runnable & ~(1u << current);
-  if (!others) {
-    std::string who;
-    for (uint32_t t = 0; t < nthreads; ++t) {
-      if (threads[t].state != ThreadState::blocked) continue;
-      static const char* kWaits[] = {"?", "a lock", "a join", "an RCU grace period"};
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "%sT%u waits for %s", who.empty() ? "" : ", ", t,
-                    kWaits[static_cast<int>(threads[t].wait)]);
-      who += buf;
-    }
-    fail(FailureKind::deadlock, nullptr, "deadlock: no thread can run (" + who + ")", nullptr);
-  }
+  if (!others) fail(FailureKind::deadlock, nullptr, deadlock_message(), nullptr);
   switch_to(pick_thread(false));
 }
 

@@ -177,6 +177,7 @@ struct Engine::Impl {
   void block_current(WaitKind w, uint32_t id);
   void wake(WaitKind w, uint32_t id);
   void reschedule_after_block();
+  std::string deadlock_message() const;
   void thread_exit();
   [[noreturn]] void fail(FailureKind k, const char* oracle, std::string msg, const std::source_location* w);
   void check_owner(uint32_t block, const char* what, const std::source_location& w);
