@@ -26,6 +26,11 @@ RSS_TESTS = ["sb", "vmalloc_cache"]  # --quick: sb only
 RSS_SMALL, RSS_LARGE = 1_000, 1_000_000
 NS_GOAL = 15.0  # ns per schedule point, sc, SB and MP
 EXEC_GOAL = 3.0  # exec/s ratio schedfuzz / Relacy
+LKMM_COST_GOAL = 2.0  # time per execution, lkmm / sc, same run
+MODES = ("sc", "tso", "lkmm")  # schedfuzz memory modes measured on the correct forms
+EXEC_GOAL_MODES = ("sc", "lkmm")  # the exec/s goal names these two (Relacy has no TSO mode to match tso)
+STRATEGIES = ("random", "pct")  # schedfuzz's ChoiceSources for the first failure
+PCT_DEPTH = 3
 RSS_GOAL_KIB = 1024
 
 FULL = dict(
@@ -189,20 +194,21 @@ class Bench:
     # ---- executions per second and ns per schedule point, correct forms
     def exec_rate(self):
         reps = self.cfg["reps"]
-        sf = {(t, m): [] for t in TESTS for m in ("sc", "lkmm")}
+        sf = {(t, m): [] for t in TESTS for m in MODES}
         rl = {t: [] for t in TESTS}
         for rep in range(reps):
             log(f"exec/s: repetition {rep + 1}/{reps}")
             for t in TESTS:
                 n = str(self.cfg["exec_n"][t])
-                for m in ("sc", "lkmm"):
+                # The three modes back to back, so that a repetition's ratios see the same machine load.
+                for m in MODES:
                     sf[(t, m)].append(self.record("exec", rep, run_json([self.sf, t, "correct", m, n, str(rep + 1)])))
                 rl[t].append(self.record("exec", rep, run_json([self.rl, t, "correct", "random", n, str(rep)])))
         for t in TESTS:
-            for d in sf[(t, "sc")] + sf[(t, "lkmm")] + rl[t]:
+            for d in [d for m in MODES for d in sf[(t, m)]] + rl[t]:
                 if d["failed"]:
                     raise RuntimeError(f"correct form failed: {d}")
-        for m in ("sc", "lkmm"):
+        for m in MODES:
             for t in TESTS:
                 s = med([d["exec_per_sec"] for d in sf[(t, m)]])
                 r = med([d["exec_per_sec"] for d in rl[t]])
@@ -210,15 +216,17 @@ class Bench:
                 sc_ = med([d["iterations_run"] / d["child_cpu_seconds"] for d in sf[(t, m)]])
                 rc_ = med([d["iterations_run"] / d["child_cpu_seconds"] for d in rl[t]])
                 ratio_cpu = sc_ / rc_
+                goal = m in EXEC_GOAL_MODES
                 self.rows.append(dict(
                     figure="exec/s, correct form, random", test=t, mode=f"{m} vs random",
                     schedfuzz=fmt_rate(s), relacy=fmt_rate(r), ratio=fmt_ratio(ratio),
                     cpu=f"{fmt_ratio(ratio_cpu)} ({fmt_rate(sc_)} vs {fmt_rate(rc_)})",
-                    goal=f">= {EXEC_GOAL:g}x", result=verdict(ratio >= EXEC_GOAL, ratio_cpu >= EXEC_GOAL),
+                    goal=f">= {EXEC_GOAL:g}x" if goal else "—",
+                    result=verdict(ratio >= EXEC_GOAL, ratio_cpu >= EXEC_GOAL) if goal else "—",
                     values=dict(schedfuzz=s, relacy=r, ratio=ratio, schedfuzz_cpu=sc_, relacy_cpu=rc_,
                                 ratio_cpu=ratio_cpu, n=int(self.cfg["exec_n"][t]))))
         self.points = {}
-        for m in ("sc", "lkmm"):
+        for m in MODES:
             for t in TESTS:
                 ns = med([d["ns_per_point"] for d in sf[(t, m)]])
                 ns_cpu = med([d["ns_per_point_cpu"] for d in sf[(t, m)]])
@@ -231,6 +239,29 @@ class Bench:
                     cpu=f"{ns_cpu:.1f} ns", goal=f"<= {NS_GOAL:g} ns" if goal else "—",
                     result=verdict(ns <= NS_GOAL, ns_cpu <= NS_GOAL) if goal else "—",
                     values=dict(ns_per_point=ns, ns_per_point_cpu=ns_cpu, points_per_exec=per_exec)))
+        # Cost of a memory model: time per execution in that mode / time per execution in sc, paired
+        # by repetition (the runs of one repetition are back to back), median over the repetitions.
+        for t in TESTS:
+            per = {m: [d["seconds"] / d["iterations_run"] for d in sf[(t, m)]] for m in MODES}
+            per_cpu = {m: [d["child_cpu_seconds"] / d["iterations_run"] for d in sf[(t, m)]] for m in MODES}
+            pairs = {m: [a / b for a, b in zip(per[m], per["sc"])] for m in MODES}
+            ratio = {m: med(pairs[m]) for m in MODES}
+            ratio_cpu = {m: med([a / b for a, b in zip(per_cpu[m], per_cpu["sc"])]) for m in MODES}
+            ns_exec = {m: med(per[m]) * 1e9 for m in MODES}
+            self.rows.append(dict(
+                figure="cost per execution vs sc, correct form, random", test=t, mode="lkmm/sc, tso/sc",
+                schedfuzz=(f"lkmm/sc {fmt_ratio(ratio['lkmm'])} (repetitions {min(pairs['lkmm']):.2f}-"
+                           f"{max(pairs['lkmm']):.2f}), tso/sc {fmt_ratio(ratio['tso'])} (repetitions "
+                           f"{min(pairs['tso']):.2f}-{max(pairs['tso']):.2f}); median per execution: sc "
+                           f"{ns_exec['sc']:.0f} ns, tso {ns_exec['tso']:.0f} ns, lkmm {ns_exec['lkmm']:.0f} ns"),
+                relacy="—", ratio="—",
+                cpu=f"lkmm/sc {fmt_ratio(ratio_cpu['lkmm'])}, tso/sc {fmt_ratio(ratio_cpu['tso'])}",
+                goal=f"lkmm <= {LKMM_COST_GOAL:g}x sc",
+                result=verdict(ratio["lkmm"] <= LKMM_COST_GOAL, ratio_cpu["lkmm"] <= LKMM_COST_GOAL),
+                values=dict(lkmm_over_sc=ratio["lkmm"], tso_over_sc=ratio["tso"],
+                            lkmm_over_sc_per_rep=pairs["lkmm"], tso_over_sc_per_rep=pairs["tso"],
+                            lkmm_over_sc_cpu=ratio_cpu["lkmm"], tso_over_sc_cpu=ratio_cpu["tso"],
+                            ns_per_exec={m: ns_exec[m] for m in MODES})))
 
     # ---- the fiber switch alone
     def switch(self):
@@ -256,8 +287,11 @@ class Bench:
             res = {}
             modes = ["lkmm"] + ([] if t in WEAK_ONLY_BUGS else ["sc"])
             for m in modes:
-                res[("sf", m)] = [self.record("ttff", s, run_json([self.sf, t, "bug", m, str(cap), str(s)]))
-                                  for s in range(1, seeds + 1)]
+                for st in STRATEGIES:
+                    extra = ["--strategy", st] + (["--depth", str(PCT_DEPTH)] if st == "pct" else [])
+                    res[("sf", m, st)] = [
+                        self.record("ttff", s, run_json([self.sf, t, "bug", m, str(cap), str(s)] + extra))
+                        for s in range(1, seeds + 1)]
             for sched in ("random", "bound"):
                 res[("rl", sched)] = [self.record("ttff", s, run_json([self.rl, t, "bug", sched, str(cap), str(s)]))
                                       for s in range(1, seeds + 1)]
@@ -269,34 +303,50 @@ class Bench:
                 found = sum(1 for d in ds if d["failed"])
                 return secs, execs, found
 
+            def best_of(sums):  # fastest median time, then fewest executions
+                return min(sums, key=lambda k: (sums[k][0], sums[k][1]))
+
             rl_sum = {s: summary(res[("rl", s)]) for s in ("random", "bound")}
-            best = min(rl_sum, key=lambda s: (rl_sum[s][0], rl_sum[s][1]))
+            best = best_of(rl_sum)
             b_secs, b_execs, b_found = rl_sum[best]
             other = "bound" if best == "random" else "random"
             o_secs, o_execs, o_found = rl_sum[other]
             for m in modes:
-                secs, execs, found = summary(res[("sf", m)])
-                loop, _, _ = summary(res[("sf", m)], "explore_seconds")
+                sf_sum = {st: summary(res[("sf", m, st)]) for st in STRATEGIES}
+                loops = {st: summary(res[("sf", m, st)], "explore_seconds")[0] for st in STRATEGIES}
+                sbest = best_of(sf_sum)
+                sorder = [sbest] + [st for st in STRATEGIES if st != sbest]
+                secs, execs, found = sf_sum[sbest]
                 ratio_t = secs / b_secs if not math.isinf(secs) else math.inf
                 ratio_e = execs / b_execs if not math.isinf(execs) else math.inf
-                names = {d["failure"] for d in res[("sf", m)] if d["failed"]}
+                names = {d["failure"] for st in STRATEGIES for d in res[("sf", m, st)] if d["failed"]}
+                label = {"random": "random", "pct": f"pct d={PCT_DEPTH}"}
                 self.rows.append(dict(
                     figure="time to 1st failure (median of seeds)", test=f"{t} bug ({BUG_NAMES[t]})",
-                    mode=f"{m} vs Relacy {best}",
-                    schedfuzz=f"{fmt_ms(secs)} (search loop alone {fmt_ms(loop)}); found {found}/{seeds}",
+                    mode=f"{m}, schedfuzz {label[sbest]} vs Relacy {best}",
+                    schedfuzz="; ".join(
+                        f"{label[st]}: {fmt_ms(sf_sum[st][0])} (loop {fmt_ms(loops[st])}), found {sf_sum[st][2]}/{seeds}"
+                        for st in sorder),
                     relacy=f"{best}: {fmt_ms(b_secs)}, found {b_found}/{seeds}; {other}: {fmt_ms(o_secs)}, found {o_found}/{seeds}",
-                    ratio=fmt_ratio(ratio_t), goal="<= 1x Relacy's best",
+                    ratio=fmt_ratio(ratio_t), goal="best <= 1x Relacy's best",
                     result="PASS" if ratio_t <= 1.0 else "MISS",
-                    values=dict(schedfuzz_seconds=secs, schedfuzz_loop_seconds=loop, found=found,
-                                relacy_best=best, relacy_random_seconds=rl_sum["random"][0],
+                    values=dict(schedfuzz_best=sbest, schedfuzz_seconds=secs, found=found,
+                                schedfuzz_random_seconds=sf_sum["random"][0],
+                                schedfuzz_pct_seconds=sf_sum["pct"][0],
+                                schedfuzz_random_loop_seconds=loops["random"],
+                                schedfuzz_pct_loop_seconds=loops["pct"],
+                                schedfuzz_random_found=sf_sum["random"][2], schedfuzz_pct_found=sf_sum["pct"][2],
+                                pct_depth=PCT_DEPTH, relacy_best=best, relacy_random_seconds=rl_sum["random"][0],
                                 relacy_bound_seconds=rl_sum["bound"][0], ratio=ratio_t, cap=cap,
                                 failure_names=sorted(names))))
                 self.rows.append(dict(
-                    figure="executions to 1st failure (median of seeds)", test=f"{t} bug", mode=f"{m} vs Relacy {best}",
-                    schedfuzz=fmt_exec(execs), relacy=f"{best}: {fmt_exec(b_execs)}; {other}: {fmt_exec(o_execs)}",
+                    figure="executions to 1st failure (median of seeds)", test=f"{t} bug",
+                    mode=f"{m}, schedfuzz {label[sbest]} vs Relacy {best}",
+                    schedfuzz="; ".join(f"{label[st]}: {fmt_exec(sf_sum[st][1])}" for st in sorder),
+                    relacy=f"{best}: {fmt_exec(b_execs)}; {other}: {fmt_exec(o_execs)}",
                     ratio=fmt_ratio(ratio_e), goal="—", result="—",
-                    values=dict(schedfuzz=execs, relacy_random=rl_sum["random"][1],
-                                relacy_bound=rl_sum["bound"][1], ratio=ratio_e)))
+                    values=dict(schedfuzz=execs, schedfuzz_random=sf_sum["random"][1], schedfuzz_pct=sf_sum["pct"][1],
+                                relacy_random=rl_sum["random"][1], relacy_bound=rl_sum["bound"][1], ratio=ratio_e)))
 
     # ---- peak RSS after 1,000 and 1,000,000 executions, separate processes
     def rss(self):
@@ -373,9 +423,12 @@ class Bench:
         return [
             ("exec/s >= 3x Relacy's on every shared correct test (sc and lkmm)",
              overall(lambda r: r["figure"].startswith("exec/s"))),
+            (f"lkmm costs at most {LKMM_COST_GOAL:g}x sc per execution on every correct test",
+             overall(lambda r: r["figure"].startswith("cost per execution"))),
             ("<= 15 ns per schedule point in sc on SB and MP",
              overall(lambda r: r["figure"] == "ns per schedule point")),
-            ("time to first failure no worse than Relacy's best scheduler on every bug test",
+            ("time to first failure, schedfuzz's best strategy (random or PCT) no worse than Relacy's best "
+             "scheduler on every bug test",
              overall(lambda r: r["figure"].startswith("time to 1st failure"))),
             ("RSS growth under 1 MiB from 1,000 to 1,000,000 executions",
              overall(lambda r: r["figure"].startswith("peak RSS"))),
@@ -393,8 +446,10 @@ def render(b, info, seconds):
     out.append(f"- Date: {info['date']}; commit {info['commit']}"
                + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else ""))
     la0, la1 = info["loadavg_start"], info["loadavg_end"]
+    peak = max([la0[0], la1[0]] + [p["loadavg"][0] for p in info.get("loadavg_phases", [])])
     out.append(f"- Load average (1/5/15 min) at start {la0[0]:.2f}/{la0[1]:.2f}/{la0[2]:.2f}, at end "
-               f"{la1[0]:.2f}/{la1[1]:.2f}/{la1[2]:.2f} (above {info['nproc']}: other jobs shared the CPUs)")
+               f"{la1[0]:.2f}/{la1[1]:.2f}/{la1[2]:.2f}, highest 1-min figure at a phase boundary {peak:.2f} "
+               f"(above {info['nproc']}: other jobs shared the CPUs)")
     out.append(f"- Repetitions: median of {c['reps']} (exec/s, switch, RSS, libFuzzer), {c['seeds']} seeds "
                f"(first failure, cap {c['ttff_cap']:,} executions); this run took {seconds:.0f} s")
     out.append(f"- Reproduce: `bench/run.sh{' --quick' if b.mode == 'quick' else ''}`; one figure: "
@@ -404,6 +459,15 @@ def render(b, info, seconds):
                "by the CPU time of the whole process instead (startup included, both tools measured alike by "
                "getrusage), which other jobs sharing the CPUs distort less. A verdict that differs by CPU time "
                "says so in brackets.")
+    out.append("- Correct forms run schedfuzz in sc, tso and lkmm (random strategy), back to back within a "
+               "repetition; the cost row divides a mode's time per execution by sc's of the same repetition "
+               "(median over repetitions, the range of the repetitions in brackets; the medians per execution "
+               "beside it are of separate runs, so under load they need not divide to the paired ratio). The exec/s goal names sc and lkmm; tso rows are shown without a goal "
+               "(Relacy has no TSO mode).")
+    out.append(f"- First failure: schedfuzz runs both its random strategy (sf::RandomSource) and PCT "
+               f"(sf::PctSource, depth {PCT_DEPTH}) on the same seeds, Relacy its random and bound schedulers; the "
+               "goal compares schedfuzz's best strategy with Relacy's best scheduler (fastest median time per "
+               "test), both of each shown, the best first. \"loop\" is schedfuzz's search loop alone.")
     out.append("- schedfuzz times include the Engine's construction (Relacy's include all of rl::simulate); "
                "bug tests run schedfuzz in lkmm (sc cannot show the SB, MP and seqlock bugs), lost_update and "
                "vmalloc_cache also in sc. vmalloc_cache: schedfuzz runs its registry target (T1 mutates twice, "
@@ -438,11 +502,12 @@ def main():
     t0 = time.perf_counter()
     info = machine_info(args.repo, args.cxx)
     b = Bench(args)
-    b.exec_rate()
-    b.switch()
-    b.ttff()
-    b.rss()
-    b.libfuzzer()
+    info["loadavg_phases"] = []
+    for phase in (b.exec_rate, b.switch, b.ttff, b.rss, b.libfuzzer):
+        p0 = time.perf_counter()
+        phase()
+        info["loadavg_phases"].append(dict(phase=phase.__name__, seconds=round(time.perf_counter() - p0, 1),
+                                           loadavg=list(os.getloadavg())))
     seconds = time.perf_counter() - t0
     info["loadavg_end"] = list(os.getloadavg())
 

@@ -1,9 +1,10 @@
-// bench/sf_bench.cpp: schedfuzz side of the Relacy comparison: `sf_bench <test> <form> <sc|lkmm> <N> [seed]`, `sf_bench switch <N>`.
+// bench/sf_bench.cpp: schedfuzz side of the Relacy comparison: `sf_bench <test> <form> <sc|tso|lkmm> <N> [seed]
+// [--strategy random|pct] [--depth D]`, `sf_bench switch <N>`.
 //
-// The test mode mirrors bench/relacy/main.cpp: random exploration (sf::RandomSource) of one test
-// until the first failure or `executions`, timed from the Engine's construction (Relacy's timing
+// The test mode mirrors bench/relacy/main.cpp: exploration of one test (sf::RandomSource, or
+// sf::PctSource(seed, depth) with --strategy pct; depth 3 unless --depth) until the first failure or `executions`, timed from the Engine's construction (Relacy's timing
 // covers all of rl::simulate, setup included). The JSON line uses relacy_bench's keys plus:
-// memory, seed, failure, steps (schedule points), setup_seconds (the Engine's construction),
+// memory, seed, strategy, depth (null for random), failure, steps (schedule points), setup_seconds (the Engine's construction),
 // explore_seconds (ExploreResult::seconds, the loop alone), ns_per_point = explore_seconds / steps,
 // explore_cpu_seconds and ns_per_point_cpu (the same by process CPU time), vmhwm_kib and maxrss_kib
 // (peak RSS at exit).
@@ -26,6 +27,7 @@
 #include "core/src/fiber.h"
 #include "models/registry.h"
 #include "schedfuzz/engine.h"
+#include "schedfuzz/pct_source.h"
 #include "schedfuzz/random_source.h"
 #include "schedfuzz/schedfuzz.h"
 #include "schedules/explore.h"
@@ -99,10 +101,12 @@ constexpr const char* kVmallocBug = "both_zero";
 
 int usage() {
   std::fprintf(stderr,
-               "usage: sf_bench <test> <correct|bug> <sc|lkmm> <executions> [seed]\n"
+               "usage: sf_bench <test> <correct|bug> <sc|tso|lkmm> <executions> [seed] [--strategy random|pct]\n"
+               "                [--depth D]\n"
                "       sf_bench switch <N>\n"
                "tests: sb mp seqlock lost_update vmalloc_cache (vmalloc_cache bug = variant both_zero)\n"
-               "sc cannot show the weak-memory bugs (sb, mp, seqlock): use lkmm for those.\n");
+               "sc cannot show the weak-memory bugs (sb, mp, seqlock): use lkmm for those (tso shows sb only).\n"
+               "--strategy: random (sf::RandomSource, the default) or pct (sf::PctSource, depth 3 unless --depth).\n");
   return 2;
 }
 
@@ -124,7 +128,42 @@ std::string json_str(const std::string& s) {
 }
 
 int run_test(int argc, char** argv) {
-  if (argc != 5 && argc != 6) return usage();
+  // Positional arguments first, then the options (either order; --opt=value or --opt value).
+  std::string strategy = "random";
+  uint64_t depth = 3;
+  bool depth_given = false;
+  char* pos[6] = {};
+  int npos = 0;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i > 0 && a.rfind("--", 0) == 0) {
+      std::string key = a, val;
+      size_t eq = a.find('=');
+      if (eq != std::string::npos) {
+        key = a.substr(0, eq);
+        val = a.substr(eq + 1);
+      } else {
+        if (i + 1 >= argc) return usage();
+        val = argv[++i];
+      }
+      if (key == "--strategy") {
+        if (val != "random" && val != "pct") return usage();
+        strategy = val;
+      } else if (key == "--depth") {
+        if (!parse_u64(val.c_str(), depth) || depth == 0 || depth > 8) return usage();  // PctSource: <= 8 changes
+        depth_given = true;
+      } else {
+        return usage();
+      }
+    } else {
+      if (npos == 6) return usage();
+      pos[npos++] = argv[i];
+    }
+  }
+  if (depth_given && strategy != "pct") return usage();
+  if (npos != 5 && npos != 6) return usage();
+  argc = npos;
+  argv = pos;
   std::string test = argv[1], form = argv[2], mem = argv[3];
   TestArg arg;
   if (form != "correct" && form != "bug") return usage();
@@ -142,8 +181,7 @@ int run_test(int argc, char** argv) {
     }
   }
   sf::RunOptions opts;
-  if (mem != "sc" && mem != "lkmm") return usage();
-  sf::parse_memory_mode(mem, &opts.memory);
+  if (!sf::parse_memory_mode(mem, &opts.memory)) return usage();
   uint64_t n = 0, seed = 1;
   if (!parse_u64(argv[4], n) || n == 0) return usage();
   if (argc == 6 && !parse_u64(argv[5], seed)) return usage();
@@ -154,7 +192,9 @@ int run_test(int argc, char** argv) {
   auto t0 = Clock::now();
   sf::Engine engine;
   double setup = since(t0);
-  sf::RandomSource src(seed);
+  sf::RandomSource random_src(seed);
+  sf::PctSource pct_src(seed, static_cast<uint32_t>(depth));
+  sf::ChoiceSource& src = strategy == "pct" ? static_cast<sf::ChoiceSource&>(pct_src) : random_src;
   double cpu0 = cpu_now();
   sf::ExploreResult r = sf::explore(engine, &test_body, &arg, src, opts, sf::ExploreBudget{n, 0});
   double explore_cpu = cpu_now() - cpu0;  // includes the replay of a failing schedule, if any
@@ -169,13 +209,15 @@ int run_test(int argc, char** argv) {
   double rate = seconds > 0 ? r.executions / seconds : 0.0;
   double ns_point = r.steps ? r.seconds * 1e9 / r.steps : 0.0;
   double ns_point_cpu = r.steps ? explore_cpu * 1e9 / r.steps : 0.0;
-  std::printf("{\"tool\":\"schedfuzz\",\"test\":\"%s\",\"form\":\"%s\",\"scheduler\":\"random\","
-              "\"memory\":\"%s\",\"seed\":%" PRIu64 ",\"iterations_requested\":%" PRIu64 ",\"iterations_run\":%" PRIu64
+  char depth_json[32] = "null";
+  if (strategy == "pct") std::snprintf(depth_json, sizeof depth_json, "%" PRIu64, depth);
+  std::printf("{\"tool\":\"schedfuzz\",\"test\":\"%s\",\"form\":\"%s\",\"scheduler\":\"%s\","
+              "\"strategy\":\"%s\",\"depth\":%s,\"memory\":\"%s\",\"seed\":%" PRIu64 ",\"iterations_requested\":%" PRIu64 ",\"iterations_run\":%" PRIu64
               ",\"failed\":%s,\"iteration_of_failure\":%s,\"failure\":%s,\"steps\":%" PRIu64
               ",\"seconds\":%.6f,\"setup_seconds\":%.6f,\"explore_seconds\":%.6f,\"exec_per_sec\":%.1f,"
               "\"ns_per_point\":%.2f,\"explore_cpu_seconds\":%.6f,\"ns_per_point_cpu\":%.2f,"
               "\"vmhwm_kib\":%ld,\"maxrss_kib\":%ld}\n",
-              test.c_str(), form.c_str(), mem.c_str(), seed, n, r.executions, r.found ? "true" : "false", fail_iter,
+              test.c_str(), form.c_str(), strategy.c_str(), strategy.c_str(), depth_json, mem.c_str(), seed, n, r.executions, r.found ? "true" : "false", fail_iter,
               failure.c_str(), r.steps, seconds, setup, r.seconds, rate, ns_point, explore_cpu, ns_point_cpu,
               vmhwm_kib(), maxrss_kib());
   return 0;
