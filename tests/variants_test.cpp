@@ -5,6 +5,7 @@
 // control passes 1,000,000 executions in its promised mode (the weakest for every correct form).
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "models/registry.h"
@@ -13,6 +14,13 @@
 #include "tests/test_support.h"
 
 using namespace sf;
+
+namespace sf::models {
+// How gtest and ctest name a case: target/variant, not a byte dump.
+inline void PrintTo(const TargetCall& c, std::ostream* os) {
+  *os << c.target->name << "/" << c.target->variants[c.variant].name;
+}
+}  // namespace sf::models
 
 namespace {
 
