@@ -22,7 +22,7 @@ enum class ObjKind { none, location, var, lock, block, thread };
 ObjKind obj_kind(Op op) {
   switch (op) {
     case Op::read_once: case Op::write_once: case Op::load_acquire: case Op::store_release:
-    case Op::rmw_relaxed: case Op::rmw_full: case Op::cmpxchg_fail:
+    case Op::rmw_relaxed: case Op::rmw_full: case Op::cmpxchg_fail: case Op::buffer_flush:
       return ObjKind::location;
     case Op::plain_read: case Op::plain_write:
       return ObjKind::var;
@@ -102,6 +102,9 @@ std::string render_event(const Trace& t, const Event& e) {
       break;
     case Op::write_once: case Op::store_release: case Op::plain_write:
       line += " := " + value_text(t, e, e.value);
+      break;
+    case Op::buffer_flush:
+      line += " := " + value_text(t, e, e.value) + "  (store of step " + std::to_string(e.rf_step) + " reaches memory)";
       break;
     case Op::plain_read:
       line += " = " + value_text(t, e, e.value);
