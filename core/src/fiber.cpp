@@ -15,6 +15,7 @@
 #include "schedfuzz/limits.h"
 
 #ifdef SF_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -99,6 +100,10 @@ void Fiber::init(void (*entry)(void*), void* arg) {
     stack_size = kFiberStackBytes;
   }
   asan_fake_stack = nullptr;  // a re-initialised fiber starts without a fake stack
+#ifdef SF_ASAN
+  // Frames of the previous life never returned: their redzones are still poisoned.
+  __asan_unpoison_memory_region(stack_base, stack_size);
+#endif
   auto top = reinterpret_cast<uintptr_t>(stack_base) + stack_size;
   top &= ~uintptr_t{15};
   auto* slots = reinterpret_cast<void**>(top - 72);
