@@ -199,52 +199,36 @@ TEST(Engine, ModelExceptionIsReported) {
   EXPECT_EQ(r.outcome.kind, FailureKind::model_exception);
 }
 
-TEST(Engine, RcuGracePeriodWaitsForReaders) {
-  // A reader that found the object under rcu_read_lock never sees it freed: the updater unpublishes,
-  // waits for a grace period, then frees.
+// A reader dereferences an RCU-published node; the updater unpublishes it, waits for a grace
+// period (or not), and frees it.
+void rcu_reader_and_updater(bool grace_period) {
   struct Node {
     shared<int> v{7, "node.v"};
   };
-  ExploreResult r = explore_fn([] {
-    Node* n = kalloc<Node>("node");
-    shared<Node*> head{n, "head"};
-    thread reader = spawn([&] {
-      rcu_read_lock();
-      Node* p = rcu_dereference(head);
-      if (p) check(READ_ONCE(p->v) == 7, "bad value");
-      rcu_read_unlock();
-    });
-    thread updater = spawn([&] {
-      Node* old = xchg(head, static_cast<Node*>(nullptr));
-      synchronize_rcu();
-      kfree(old);
-    });
-    join(reader);
-    join(updater);
-  }, test::budget(50000));
+  Node* n = kalloc<Node>("node");
+  shared<Node*> head{n, "head"};
+  thread reader = spawn([&] {
+    rcu_read_lock();
+    Node* p = rcu_dereference(head);
+    if (p) check(READ_ONCE(p->v) == 7, "bad value");
+    rcu_read_unlock();
+  });
+  thread updater = spawn([&] {
+    Node* old = xchg(head, static_cast<Node*>(nullptr));
+    if (grace_period) synchronize_rcu();
+    kfree(old);
+  });
+  join(reader);
+  join(updater);
+}
+
+TEST(Engine, RcuGracePeriodWaitsForReaders) {
+  ExploreResult r = explore_fn([] { rcu_reader_and_updater(true); }, test::budget(50000));
   EXPECT_FALSE(r.found) << r.outcome.message;
 }
 
 TEST(Engine, FreeWithoutGracePeriodIsUseAfterFree) {
-  struct Node {
-    shared<int> v{7, "node.v"};
-  };
-  ExploreResult r = explore_fn([] {
-    Node* n = kalloc<Node>("node");
-    shared<Node*> head{n, "head"};
-    thread reader = spawn([&] {
-      rcu_read_lock();
-      Node* p = rcu_dereference(head);
-      if (p) (void)READ_ONCE(p->v);
-      rcu_read_unlock();
-    });
-    thread updater = spawn([&] {
-      Node* old = xchg(head, static_cast<Node*>(nullptr));
-      kfree(old);
-    });
-    join(reader);
-    join(updater);
-  }, 10000);
+  ExploreResult r = explore_fn([] { rcu_reader_and_updater(false); }, 10000);
   ASSERT_TRUE(r.found);
   EXPECT_EQ(r.outcome.kind, FailureKind::use_after_free);
 }
