@@ -110,7 +110,7 @@ bool parse_schedule(std::string_view text, ScheduleFile* out, std::string* error
       if (w.size() != 3) return fail("a decision is '<letter> <options> <chosen>'");
       int kind = -1;
       for (uint32_t k = 0; k < kChoiceKinds; ++k) if (w[0][0] == kChoiceLetters[k]) kind = static_cast<int>(k);
-      if (kind < 0) return fail("unknown decision kind '" + std::string(w[0]) + "' (expected T, N, R or F)");
+      if (kind < 0) return fail("unknown decision kind '" + std::string(w[0]) + "' (expected T, N, R, F or W)");
       uint64_t n, c;
       if (!parse_u64(w[1], &n) || !parse_u64(w[2], &c)) return fail("a decision's options and choice must be numbers");
       if (n < 2 || n > 1u << 20) return fail("a decision must have between 2 and 1048576 options");

@@ -10,7 +10,8 @@
 //   expect stale_info            (the failure kind a replay must reproduce; "pass" for none)
 //   trace-hash 0x0123456789abcdef
 //   decisions 3
-//   T 3 0                        (kind letter, options, chosen: T thread, N next, R read, F flush)
+//   T 3 0                        (kind letter, options, chosen: T thread, N next, R read, F flush,
+//                                 W store position)
 //   R 2 1
 //   N 2 1
 //   end

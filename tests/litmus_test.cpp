@@ -11,7 +11,7 @@
 // full fences; smp_wmb/smp_rmb/acquire/release are compiler barriers). sc: SC outcomes only.
 //
 // Known gaps: LKMM-allowed outcomes that the engine's promise-free model cannot produce (a load
-// reads an existing store; a store goes at the end of modification order) are listed with their
+// reads an existing store: load buffering) are listed with their
 // reason under lkmm_gap and run in the separate suite LitmusKnownGap, which asserts the current
 // behaviour (never found) and says so on stdout. If the engine learns to produce one, that test
 // fails: move the shape back to the main suite.
@@ -37,14 +37,11 @@ constexpr uint64_t kSometimesBudget = 200000;
 constexpr uint64_t kNeverBudget = 1000000;
 constexpr uint64_t kNeverBytesBudget = 200000;
 
-// Why the engine cannot produce an outcome that needs a store to be placed before an older store
-// in modification order, or a load to read a store that is not executed yet.
+// Why the engine cannot produce an outcome that needs a load to read a store that is not executed
+// yet.
 const char* const kNoPromises =
     "a load can only read a store that already executed (no promises), so a read->write cycle "
     "through two reads-from edges (load buffering) cannot happen";
-const char* const kCoAppend =
-    "a store is always appended at the end of modification order, so co follows execution order "
-    "and a cycle of po and co edges between stores (plus a read of the later one) cannot happen";
 
 std::vector<Case> make_cases() {
   std::vector<Case> c;
@@ -261,15 +258,14 @@ std::vector<Case> make_cases() {
   c.push_back({"2+2W", {N, N, S},
                {[](Mem& m) { WRITE_ONCE(m.x, 1); WRITE_ONCE(m.y, 2); },
                 [](Mem& m) { WRITE_ONCE(m.y, 1); WRITE_ONCE(m.x, 2); }},
-               w22_exists, "x=1 /\\ y=1", "2+2W+poonceonces: Sometimes (stores unordered)", kCoAppend});
+               w22_exists, "x=1 /\\ y=1", "2+2W+poonceonces: Sometimes (stores unordered)"});
   // With smp_wmb(): wmb is ppo and cumul-fence, but the cycle has two coe links, co is in neither
   // hb nor prop's int part, and pb needs a strong fence: linux-kernel.cat allows it. (Only
   // 2+2W+mbs is Never; hardware forbids 2+2W+wmbs, LKMM deliberately does not promise it.)
   c.push_back({"2+2W+wmbs", {N, N, S},
                {[](Mem& m) { WRITE_ONCE(m.x, 1); smp_wmb(); WRITE_ONCE(m.y, 2); },
                 [](Mem& m) { WRITE_ONCE(m.y, 1); smp_wmb(); WRITE_ONCE(m.x, 2); }},
-               w22_exists, "x=1 /\\ y=1", "linux-kernel.cat derivation (no strong fence, pb empty): Sometimes",
-               kCoAppend});
+               w22_exists, "x=1 /\\ y=1", "linux-kernel.cat derivation (no strong fence, pb empty): Sometimes"});
   c.push_back({"2+2W+mbs", {N, N, N},
                {[](Mem& m) { WRITE_ONCE(m.x, 1); smp_mb(); WRITE_ONCE(m.y, 2); },
                 [](Mem& m) { WRITE_ONCE(m.y, 1); smp_mb(); WRITE_ONCE(m.x, 2); }},
@@ -298,7 +294,7 @@ std::vector<Case> make_cases() {
                {[](Mem& m) { WRITE_ONCE(m.x, 2); WRITE_ONCE(m.y, 1); },
                 [](Mem& m) { m.r[1][0] = READ_ONCE(m.y); WRITE_ONCE(m.x, 1); }},
                [](const Mem& m) { return m.x.peek() == 2 && m.r[1][0] == 1; },
-               "x=2 /\\ 1:r0=1", "S+poonceonces.litmus: Sometimes", kCoAppend});
+               "x=2 /\\ 1:r0=1", "S+poonceonces.litmus: Sometimes"});
   c.push_back({"S+wmb+acquire", {N, N, N},
                {[](Mem& m) { WRITE_ONCE(m.x, 2); smp_wmb(); WRITE_ONCE(m.y, 1); },
                 [](Mem& m) { m.r[1][0] = smp_load_acquire(m.y); WRITE_ONCE(m.x, 1); }},

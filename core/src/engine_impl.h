@@ -25,6 +25,8 @@ struct AbortExecution {};
 inline constexpr uint32_t kNone = 0xffffffffu;
 // Locations whose stores carry views under weak memory (views are dense arrays of this width).
 inline constexpr uint32_t kMaxWeakLocations = 128;
+// Distance between appended stores' modification-order stamps: room to insert 8 levels deep.
+inline constexpr uint32_t kTsStep = 256;
 
 enum class ThreadState : uint8_t { free, runnable, blocked, finished };
 enum class WaitKind : uint8_t { none, lock, join, rcu };
@@ -69,6 +71,7 @@ struct ThreadSlot {
 
 struct StoreRecord {
   uint64_t value = 0;
+  uint32_t ts = 0;          // position in modification order (views hold these); gaps allow insertion
   uint32_t step = kNoStep;  // kNoStep: the initial value
   uint32_t site = 0;        // where it was written (for interleaving feedback)
   VClock rel;               // what an acquirer of this store synchronizes with
@@ -78,8 +81,10 @@ struct Location {
   const char* name = nullptr;
   rt::LocKind kind = rt::LocKind::value;
   uint32_t owner_block = kNone;
-  uint32_t count = 0;  // stores so far; the newest has modification-order index count - 1
-  StoreRecord hist[kHistory];  // index i lives in hist[i % kHistory]
+  uint32_t count = 0;   // stores so far; the i-th created lives in hist[i % kHistory]
+  uint32_t newest = 0;  // slot of the store last in modification order
+  uint32_t max_ts = 0;
+  StoreRecord hist[kHistory];
 };
 
 struct VarMeta {
@@ -213,7 +218,9 @@ struct Engine::Impl {
   bool forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const;  // own buffered store
   // Joins the first `len` entries of `from` (default: every location of this execution).
   void view_join(View& into, const View& from, uint32_t len = kNone) const;
-  void append_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* view_base, bool release);
+  // Adds a store at modification-order position `ts` (append: L.max_ts + kTsStep).
+  void insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* view_base, uint32_t ts);
+  uint32_t store_position(const Location& L, uint32_t loc);  // lkmm: where a plain store goes
 
   // sync.cpp
   uint32_t new_var(const char* name);

@@ -42,8 +42,12 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
   L.kind = kind;
   L.owner_block = constructing_block;
   L.count = 1;
+  L.newest = 0;
+  L.max_ts = 0;
   L.hist[0].value = init;
+  L.hist[0].ts = 0;
   L.hist[0].step = kNoStep;
+  L.hist[0].site = 0;
   L.hist[0].rel.clear();
   if (weak) {
     // The initial store publishes an empty view.
@@ -52,24 +56,64 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
   return id;
 }
 
-// Appends a store at the end of modification order. `base` (weak only) is the view it publishes.
-void Engine::Impl::append_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* base,
-                                bool) {
-  uint32_t idx = L.count++;
-  StoreRecord& s = L.hist[idx % kHistory];
+// Adds a store at modification-order position `ts`. `base` (weak only) is the view it publishes.
+// Stores live in a ring of the last kHistory created; the caller never lets an insertion evict
+// the store that is last in modification order.
+void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* base,
+                                uint32_t ts) {
+  uint32_t slot = L.count++ % kHistory;
+  StoreRecord& s = L.hist[slot];
   s.value = v;
+  s.ts = ts;
   s.step = steps;
   s.site = cur_site;
   s.rel = rel;
-  if (weak) {
-    size_t slot = size_t{loc} * kHistory + idx % kHistory;
-    View& mv = store_views[slot];
-    store_view_len[slot] = std::min(nlocs, kMaxWeakLocations);
-    std::memcpy(mv.at, base->at, store_view_len[slot] * sizeof(uint32_t));
-    mv.at[loc] = idx;
-    me().cur.at[loc] = idx;
-    me().own.at[loc] = idx;
+  if (ts >= L.max_ts) {
+    L.max_ts = ts;
+    L.newest = slot;
   }
+  if (weak) {
+    size_t vs = size_t{loc} * kHistory + slot;
+    View& mv = store_views[vs];
+    store_view_len[vs] = std::min(nlocs, kMaxWeakLocations);
+    std::memcpy(mv.at, base->at, store_view_len[vs] * sizeof(uint32_t));
+    mv.at[loc] = ts;
+    me().cur.at[loc] = ts;
+    me().own.at[loc] = ts;
+  }
+}
+
+// lkmm: a plain or release store may go anywhere in modification order after every store this
+// thread has seen (its view), not only at the end: that is what lets two threads' stores to two
+// locations be ordered differently at each (2+2W, S). Option 0 is the end; option k puts it just
+// before the k-th newest store it may precede. Positions need a gap between stamps.
+uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
+  uint32_t append = L.max_ts + kTsStep;
+  uint32_t next_slot = L.count % kHistory;
+  if (L.count >= kHistory && next_slot == L.newest) return append;  // would evict the last store
+  uint32_t view = me().cur.at[loc];
+  uint32_t above[kHistory];
+  uint32_t n = 0;
+  uint32_t kept = std::min(L.count, kHistory);
+  for (uint32_t i = 0; i < kept; ++i) {
+    uint32_t ts = L.hist[i].ts;
+    if (ts <= view) continue;
+    uint32_t k = n++;
+    while (k > 0 && above[k - 1] > ts) {
+      above[k] = above[k - 1];
+      --k;
+    }
+    above[k] = ts;
+  }
+  uint32_t cand[kHistory];
+  uint32_t m = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    uint32_t lo = j == 0 ? view : above[j - 1];
+    if (above[j] - lo >= 2) cand[m++] = lo + (above[j] - lo) / 2;
+  }
+  if (m == 0) return append;
+  uint32_t k = decide(ChoiceKind::store, m + 1);
+  return k == 0 ? append : cand[m - k];
 }
 
 uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_location& w) {
@@ -78,14 +122,13 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
   Location& L = locs[loc];
   check_owner(L.owner_block, "location", w);
   ThreadSlot& th = me();
-  uint32_t newest = L.count - 1;
-  uint32_t chosen = newest;
+  uint32_t chosen = L.newest;  // a ring slot
   if (tso) {
     // x86: a load reads its own newest buffered store, else memory; every load is an acquire.
     uint64_t v;
     uint32_t step;
     bool own = forwarded(loc, &v, &step);
-    const StoreRecord& s = L.hist[newest % kHistory];
+    const StoreRecord& s = L.hist[L.newest];
     if (!own) {
       v = s.value;
       step = s.step;
@@ -100,22 +143,33 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     return v;
   }
   if (weak) {
-    uint32_t lo = th.cur.at[loc];
-    uint32_t oldest_kept = L.count > kHistory ? L.count - kHistory : 0;
-    lo = std::max(lo, oldest_kept);
-    uint32_t n = L.count - lo;
-    if (n > 1) chosen = newest - decide(ChoiceKind::read, n);
-    th.cur.at[loc] = chosen;
-    size_t slot = size_t{loc} * kHistory + chosen % kHistory;
+    // The stores this thread may read: those not before its view, newest first.
+    uint32_t view = th.cur.at[loc];
+    uint32_t allowed[kHistory];
+    uint32_t n = 0;
+    uint32_t kept = std::min(L.count, kHistory);
+    for (uint32_t i = 0; i < kept; ++i) {
+      if (L.hist[i].ts < view) continue;
+      uint32_t k = n++;
+      while (k > 0 && L.hist[allowed[k - 1]].ts < L.hist[i].ts) {
+        allowed[k] = allowed[k - 1];
+        --k;
+      }
+      allowed[k] = i;
+    }
+    if (n > 1) chosen = allowed[decide(ChoiceKind::read, n)];
+    uint32_t ts = L.hist[chosen].ts;
+    th.cur.at[loc] = std::max(view, ts);
+    size_t slot = size_t{loc} * kHistory + chosen;
     const View& mv = store_views[slot];
     // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
     // accesses through it; without dependency tracking, such a load is modelled as an acquire.
     if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur, mv, store_view_len[slot]);
     view_join(th.acq, mv, store_view_len[slot]);
-    th.acq.at[loc] = std::max(th.acq.at[loc], chosen);
+    th.acq.at[loc] = std::max(th.acq.at[loc], ts);
   }
-  const StoreRecord& s = L.hist[chosen % kHistory];
-  if (opts.feedback) feedback_rf(s.site, chosen != newest);
+  const StoreRecord& s = L.hist[chosen];
+  if (opts.feedback) feedback_rf(s.site, chosen != L.newest);
   if (o == rt::Order::acquire) {
     th.clock.join(s.rel);
   } else {
@@ -124,7 +178,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
   if (Event* e = record(o == rt::Order::acquire ? Op::load_acquire : Op::read_once, loc, w)) {
     e->value = s.value;
     e->rf_step = s.step;
-    e->stale = chosen != newest;
+    e->stale = chosen != L.newest;
     e->is_pointer = L.kind == rt::LocKind::pointer;
   }
   return s.value;
@@ -155,7 +209,8 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
     return;
   }
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
-  append_store(L, loc, v, release ? th.clock : th.fence_rel, release ? &th.cur : &th.rel, release);
+  uint32_t ts = weak && o != rt::Order::full ? store_position(L, loc) : L.max_ts + kTsStep;
+  insert_store(L, loc, v, release ? th.clock : th.fence_rel, release ? &th.cur : &th.rel, ts);
   if (release) tick();
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
@@ -179,7 +234,7 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
 // The read-modify-write core shared by rmw() and a successful cmpxchg(): reads the newest store
 // (atomicity), continues its release sequence, appends the new value.
 static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op, rt::Order o,
-                         uint64_t* old_out) {
+                         uint64_t* old_out, uint32_t* read_step) {
   Location& L = e.locs[loc];
   ThreadSlot& th = e.me();
   bool full = o == rt::Order::full;
@@ -190,8 +245,8 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
     full = acquire = release = true;
   }
   if (full) e.fence_effects(rt::Fence::mb);
-  uint32_t newest = L.count - 1;
-  const StoreRecord& prev = L.hist[newest % kHistory];
+  const StoreRecord& prev = L.hist[L.newest];
+  *read_step = prev.step;
   if (e.opts.feedback) e.feedback_rf(prev.site, false);
   uint64_t old = prev.value;
   uint64_t nv = apply(op, old, nv_arg);
@@ -204,17 +259,17 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
   rel.join(release ? th.clock : th.fence_rel);
   View& base = e.scratch;
   if (e.weak) {
-    size_t slot = size_t{loc} * kHistory + newest % kHistory;
+    size_t slot = size_t{loc} * kHistory + L.newest;
     const View& pv = e.store_views[slot];
     uint32_t plen = e.store_view_len[slot];
     if (acquire) e.view_join(th.cur, pv, plen);
     e.view_join(th.acq, pv, plen);
-    th.cur.at[loc] = newest;
+    th.cur.at[loc] = prev.ts;
     uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
     const View& mine = release ? th.cur : th.rel;
     for (uint32_t i = 0; i < n; ++i) base.at[i] = std::max(i < plen ? pv.at[i] : 0u, mine.at[i]);
   }
-  e.append_store(L, loc, nv, rel, &base, release);
+  e.insert_store(L, loc, nv, rel, &base, L.max_ts + kTsStep);  // an RMW is always last
   if (release) e.tick();
   if (full) e.fence_effects(rt::Fence::mb);
   *old_out = old;
@@ -227,11 +282,12 @@ uint64_t Engine::Impl::rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o
   Location& L = locs[loc];
   check_owner(L.owner_block, "location", w);
   uint64_t old = 0;
-  uint64_t nv = rmw_core(*this, loc, arg, op, o, &old);
+  uint32_t read_step = kNoStep;
+  uint64_t nv = rmw_core(*this, loc, arg, op, o, &old, &read_step);
   if (Event* e = record(o == rt::Order::full ? Op::rmw_full : Op::rmw_relaxed, loc, w)) {
     e->value = nv;
     e->old_value = old;
-    e->rf_step = L.hist[(L.count - 2) % kHistory].step;
+    e->rf_step = read_step;
     e->is_pointer = L.kind == rt::LocKind::pointer;
   }
   return old;
@@ -244,15 +300,15 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
   Location& L = locs[loc];
   check_owner(L.owner_block, "location", w);
   if (tso) drain(current);  // a locked cmpxchg drains the store buffer whether it succeeds or not
-  uint32_t newest = L.count - 1;
-  const StoreRecord& cur = L.hist[newest % kHistory];
+  const StoreRecord& cur = L.hist[L.newest];
   if (cur.value == *expected) {
     uint64_t old = 0;
-    rmw_core(*this, loc, desired, rt::RmwOp::xchg, o, &old);
+    uint32_t read_step = kNoStep;
+    rmw_core(*this, loc, desired, rt::RmwOp::xchg, o, &old, &read_step);
     if (Event* e = record(o == rt::Order::full ? Op::rmw_full : Op::rmw_relaxed, loc, w)) {
       e->value = desired;
       e->old_value = old;
-      e->rf_step = cur.step;
+      e->rf_step = read_step;
       e->is_pointer = L.kind == rt::LocKind::pointer;
     }
     return true;
@@ -261,8 +317,8 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
   ThreadSlot& th = me();
   th.acq_pending.join(cur.rel);
   if (weak) {
-    th.cur.at[loc] = newest;
-    size_t slot = size_t{loc} * kHistory + newest % kHistory;
+    th.cur.at[loc] = cur.ts;
+    size_t slot = size_t{loc} * kHistory + L.newest;
     view_join(th.acq, store_views[slot], store_view_len[slot]);
   }
   *expected = cur.value;
@@ -331,11 +387,15 @@ void Engine::Impl::flush_one(uint32_t tid) {
   th.sb_head = (th.sb_head + 1) % kStoreBuffer;
   if (--th.sb_count == 0) buffered &= ~(1u << tid);
   Location& L = locs[p.loc];
-  StoreRecord& s = L.hist[L.count++ % kHistory];
+  uint32_t slot = L.count++ % kHistory;
+  StoreRecord& s = L.hist[slot];
   s.value = p.value;
+  s.ts = L.max_ts + kTsStep;
   s.step = p.step;
   s.site = p.site;
   s.rel = p.rel;
+  L.max_ts = s.ts;
+  L.newest = slot;
   if (Event* e = record(Op::buffer_flush, p.loc, std::source_location{})) {
     e->tid = static_cast<uint8_t>(tid);
     e->value = p.value;
@@ -378,7 +438,7 @@ bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const 
 void fence(Fence f, const Where& w) { g_engine->fence(f, w); }
 uint64_t peek(uint32_t loc) {
   const Location& L = g_engine->locs[loc];
-  return L.hist[(L.count - 1) % kHistory].value;
+  return L.hist[L.newest].value;
 }
 }  // namespace rt
 }  // namespace sf

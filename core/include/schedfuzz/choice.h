@@ -11,9 +11,10 @@ enum class ChoiceKind : uint8_t {
   next = 1,    // the current thread cannot go on (blocked, finished, cpu_relax): which one runs
   read = 2,    // which store a load reads (0 = the newest one it may read)
   flush = 3,   // TSO: which store buffer drains next (0 = none, keep executing)
+  store = 4,   // lkmm: where a store goes in modification order (0 = last; k = before the k-th newest)
 };
-inline constexpr uint32_t kChoiceKinds = 4;
-inline constexpr char kChoiceLetters[kChoiceKinds] = {'T', 'N', 'R', 'F'};
+inline constexpr uint32_t kChoiceKinds = 5;
+inline constexpr char kChoiceLetters[kChoiceKinds] = {'T', 'N', 'R', 'F', 'W'};
 
 class ChoiceSource {
  public:

@@ -25,7 +25,7 @@ class PctSource final : public ChoiceSource {
   }
 
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
-    if (kind == ChoiceKind::read || kind == ChoiceKind::flush) {
+    if (kind == ChoiceKind::read || kind == ChoiceKind::flush || kind == ChoiceKind::store) {
       if (rng_.next() & ((1ull << stale_shift_) - 1)) return 0;
       return 1 + rng_.below(n - 1);
     }

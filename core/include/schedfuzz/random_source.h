@@ -36,6 +36,7 @@ class RandomSource final : public ChoiceSource {
         return 1 + rng_.below(n - 1);
       case ChoiceKind::read:
       case ChoiceKind::flush:
+      case ChoiceKind::store:
         if (rng_.next() & ((1ull << stale_shift_) - 1)) return 0;
         return 1 + rng_.below(n - 1);
       case ChoiceKind::next:
