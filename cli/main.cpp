@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "list every target and variant with what it must produce");
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "explore one variant with seeded random schedules");
+  auto* run_cmd = app.add_subcommand("run", "explore one variant with seeded random or PCT schedules; minimize and save a failure");
   run_cmd->add_option("target", run.target, "target name (see `schedfuzz list`)")->required();
   run_cmd->add_option("--variant,-v", run.variant, "variant name (default: correct)");
   run_cmd->add_option("--seed,-s", run.seed, "random seed")->check(CLI::NonNegativeNumber);

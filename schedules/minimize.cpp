@@ -107,7 +107,7 @@ MinimizeResult minimize(Engine& engine, Body body, void* arg, const std::vector<
       std::vector<Decision> cand = best;
       for (size_t k = i; k < i + len; ++k) any |= make_default(&cand, k);
       if (!any) continue;
-      if (t.same_failure(cand, &rec, &out)) {
+      if (t.same_failure(cand, &rec, &out) && count_preemptions(rec) < count_preemptions(best)) {
         best = rec;
         trim(&best);
         r.outcome = out;
@@ -133,8 +133,9 @@ MinimizeResult minimize(Engine& engine, Body body, void* arg, const std::vector<
   ReplaySource strict(best);
   Outcome final_o = engine.run(body, arg, strict, opts);
   ++t.runs;
-  if (strict.divergence() || final_o.failure_name() != t.token) {
-    best = failing;  // should not happen; keep the original rather than a schedule that lies
+  if (strict.divergence() || final_o.failure_name() != t.token ||
+      count_preemptions(best) > r.preemptions_before) {
+    best = failing;  // keep the original rather than a schedule that lies or is not smaller
     ReplaySource orig(best);
     final_o = engine.run(body, arg, orig, opts);
   }
