@@ -322,16 +322,14 @@ void Engine::Impl::fail(FailureKind k, const char* oracle_name, std::string msg,
   throw AbortExecution{};
 }
 
-void Engine::Impl::check_owner(uint32_t block, const char* what, const std::source_location& w) {
-  if (block == kNone || blocks[block].alive) return;
+void Engine::Impl::report_use_after_free(uint32_t block, const char* what, const std::source_location& w) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "%s inside block #%u (%s) used after it was freed at step %u", what, block,
                 blocks[block].name ? blocks[block].name : "?", blocks[block].free_step);
   fail(FailureKind::use_after_free, nullptr, buf, &w);
 }
 
-Event* Engine::Impl::record(Op op, uint32_t obj, const std::source_location& w) {
-  if (!opts.record_events) return nullptr;
+Event* Engine::Impl::append_event(Op op, uint32_t obj, const std::source_location& w) {
   Event& e = events.emplace_back();
   e.step = steps;
   e.obj = obj;

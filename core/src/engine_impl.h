@@ -178,15 +178,22 @@ struct Engine::Impl {
   uint32_t pick_thread(bool may_stay);
   void schedule_point();
   void cpu_relax();
-  void switch_to(uint32_t next);
+  [[gnu::noinline]] void switch_to(uint32_t next);
   void block_current(WaitKind w, uint32_t id);
   void wake(WaitKind w, uint32_t id);
   void reschedule_after_block();
   std::string deadlock_message() const;
   void thread_exit();
   [[noreturn]] void fail(FailureKind k, const char* oracle, std::string msg, const std::source_location* w);
-  void check_owner(uint32_t block, const char* what, const std::source_location& w);
-  Event* record(Op op, uint32_t obj, const std::source_location& w);
+  // Hot checks stay inline; their rare slow parts are out of line.
+  void check_owner(uint32_t block, const char* what, const std::source_location& w) {
+    if (block != kNone && !blocks[block].alive) report_use_after_free(block, what, w);
+  }
+  [[noreturn]] void report_use_after_free(uint32_t block, const char* what, const std::source_location& w);
+  Event* record(Op op, uint32_t obj, const std::source_location& w) {
+    return opts.record_events ? append_event(op, obj, w) : nullptr;
+  }
+  Event* append_event(Op op, uint32_t obj, const std::source_location& w);
   ThreadSlot& me() { return threads[current]; }
   void tick() { me().clock.c[current]++; }
   uint32_t spawn_thread(const std::source_location& w);
