@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include "models/registry.h"
@@ -68,6 +69,54 @@ std::string save_failure(const std::string& dir, const std::string& target, cons
   return path;
 }
 
+// Two failures are the same when their kind and message agree once numbers are blanked out
+// (versions, steps and line numbers differ between schedules of one bug).
+static std::string dedup_token(const Outcome& o) {
+  std::string t = o.failure_name() + "|";
+  for (char c : o.message) t += (c >= '0' && c <= '9') ? '#' : c;
+  return t;
+}
+
+// `run --keep-going`: explore the whole budget, minimizing and saving each distinct failure once.
+static int run_keep_going(const RunArgs& a, const models::Target* t, models::TargetCall& call, const RunOptions& opts,
+                          ChoiceSource& source, const ExploreBudget& budget) {
+  Engine engine;
+  std::set<std::string> seen;
+  size_t saved = 0;
+  uint64_t executions = 0;
+  double seconds = 0;
+  std::string mem(memory_mode_name(opts.memory));
+  while (executions < budget.executions && (budget.seconds == 0 || seconds < budget.seconds)) {
+    ExploreBudget rest{budget.executions - executions, budget.seconds == 0 ? 0 : budget.seconds - seconds};
+    ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, rest);
+    executions += r.executions;
+    seconds += r.seconds;
+    if (!r.found) break;
+    std::string token = dedup_token(r.outcome);
+    if (!seen.insert(token).second) continue;
+    if (a.minimize) {
+      MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, r.decisions, opts);
+      r.decisions = m.decisions;
+      r.outcome = m.outcome;
+      // Minimizing can turn it into a failure already saved.
+      std::string small = dedup_token(r.outcome);
+      if (small != token && !seen.insert(small).second) continue;
+    }
+    std::string error;
+    std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
+    if (path.empty()) return usage_error(error);
+    ++saved;
+    std::printf("FAIL %s %s memory=%s kind=%s after=%" PRIu64 " preemptions=%u schedule=%s :: %s\n", t->name,
+                a.variant.c_str(), mem.c_str(), r.outcome.failure_name().c_str(), executions,
+                count_preemptions(r.decisions), path.c_str(), r.outcome.message.c_str());
+    std::fflush(stdout);
+  }
+  std::printf("DONE %s %s memory=%s strategy=%s seed=%" PRIu64 " executions=%" PRIu64 " exec/s=%.0f distinct_failures=%zu\n",
+              t->name, a.variant.c_str(), mem.c_str(), a.strategy.c_str(), a.seed, executions,
+              seconds > 0 ? executions / seconds : 0.0, saved);
+  return saved == 0 ? kExitPass : kExitFailure;
+}
+
 int cmd_run(const RunArgs& a) {
   const models::Target* t = models::find_target(a.target);
   if (!t) return usage_error("unknown target '" + a.target + "' (see `schedfuzz list`)");
@@ -82,6 +131,7 @@ int cmd_run(const RunArgs& a) {
   RandomSource random(a.seed);
   PctSource pct(a.seed, a.pct_depth);
   ChoiceSource& source = a.strategy == "pct" ? static_cast<ChoiceSource&>(pct) : random;
+  if (a.keep_going) return run_keep_going(a, t, call, opts, source, budget);
   ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, budget);
   double rate = r.seconds > 0 ? r.executions / r.seconds : 0;
   std::string mem(memory_mode_name(opts.memory));

@@ -28,6 +28,7 @@ struct RunArgs {
   uint32_t max_steps = 0;
   std::string out_dir = "schedfuzz-out";
   bool minimize = true;
+  bool keep_going = false;  // after a failure, go on and save each distinct failure once
 };
 
 struct ReplayArgs {

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--max-steps", run.max_steps, "schedule points per execution before a livelock is reported")
       ->check(CLI::Range(uint32_t{16}, uint32_t{100000000}));
   run_cmd->add_option("--out,-o", run.out_dir, "folder for failing schedules");
+  run_cmd->add_flag("--keep-going,-k", run.keep_going,
+                    "go on after a failure until the budget ends; save one schedule per distinct failure");
   bool no_minimize = false;
   run_cmd->add_flag("--no-minimize", no_minimize, "save the failing schedule as found, without minimizing it");
 

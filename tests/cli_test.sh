@@ -88,6 +88,15 @@ out=$("$SF" run vmalloc_cache --executions 2000 2>&1); rc=$?
 if [ "$rc" -eq 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ "$out" == PASS* ]]; then ok
 else bad "run of the correct form: exit $rc, output: $out"; fi
 
+# --keep-going: the whole budget, one saved schedule per distinct failure, a DONE line.
+"$SF" run vmalloc_cache --variant install_not_equal --keep-going -n 100000 --out "$work/k" >"$work/kg"; rc=$?
+fails=$(grep -c '^FAIL' "$work/kg")
+files=$(ls "$work"/k/*.sched 2>/dev/null | wc -l)
+if [ "$rc" -eq 1 ] && [ "$fails" -ge 1 ] && [ "$fails" -eq "$files" ] && grep -q '^DONE .*executions=100000 .*distinct_failures='"$fails" "$work/kg"; then ok
+else bad "run --keep-going: exit $rc, $fails FAIL lines, $files files"; cat "$work/kg"; fi
+"$SF" run vmalloc_cache --keep-going -n 3000 >"$work/kg2"; rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^DONE .*distinct_failures=0' "$work/kg2"; then ok; else bad "run --keep-going on the correct form: exit $rc"; fi
+
 # list: one line per variant, every target has a 'correct' variant.
 "$SF" list >"$work/list"; rc=$?
 if [ "$rc" -eq 0 ] && grep -q '^vmalloc_cache  *correct  *pass' "$work/list"; then ok; else bad "list"; fi
