@@ -92,26 +92,36 @@ Outcome Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const RunOptions
   g_engine = this;
   src.begin_execution();
 
-  // Thread 0 runs the body; it is "spawned" by the host with an empty clock.
+  // Thread 0 runs the body right here, on the caller's stack, with an empty clock.
   ThreadSlot& t0 = threads[0];
   nthreads = 1;
   t0.state = ThreadState::runnable;
+  t0.started = true;
   t0.clock.c[0] = 1;
-  t0.has_task = false;  // thread 0 runs `body` directly (see fiber_main)
   runnable = 1;
   current = 0;
-  t0.fiber.init(&Impl::fiber_main, &t0);
-  fiber_switch(host, t0.fiber);
+  run_thread_body(0);
+  if (!aborting && !outcome.failed()) {
+    // Thread 0 is done; the others (if any) run until the last one hands back to this context.
+    exit_bookkeeping(0);
+    if (runnable) {
+      current = pick_thread(false);
+      fiber_switch(host(), threads[current].fiber);
+    } else {
+      report_deadlock_if_blocked(0);
+    }
+  }
 
-  // Back on the host: every thread finished, or the execution failed. Unwind what is left.
+  // Every thread finished, or the execution failed. Unwind the threads that are still suspended:
+  // each resumes inside the primitive it stopped in, which throws AbortExecution.
   if (outcome.failed()) {
     aborting = true;
-    for (uint32_t t = 0; t < nthreads; ++t) {
+    for (uint32_t t = 1; t < nthreads; ++t) {
       ThreadSlot& th = threads[t];
       if (th.state == ThreadState::finished || th.state == ThreadState::free) continue;
       if (th.started) {
         current = t;
-        fiber_switch(host, th.fiber);
+        fiber_switch(host(), th.fiber);
       } else if (th.has_task) {
         th.destroy(th.task);
         th.has_task = false;
@@ -129,94 +139,104 @@ Outcome Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const RunOptions
   return outcome;
 }
 
-// Every fiber runs this loop: a fresh stack starts here; a reused one is re-initialised.
-void Engine::Impl::fiber_main(void* arg) {
-  auto* th = static_cast<ThreadSlot*>(arg);
-  fiber_first_entry(th->fiber);
-  Impl* e = g_engine;
-  uint32_t tid = static_cast<uint32_t>(th - e->threads);
-  th->started = true;
+// Runs thread `tid`'s code to its end, or until the execution is aborted; model exceptions become
+// the outcome.
+void Engine::Impl::run_thread_body(uint32_t tid) {
+  ThreadSlot* th = &threads[tid];
   try {
-    e->record(Op::thread_start, tid, std::source_location{});
+    record(Op::thread_start, tid, std::source_location{});
     if (tid == 0) {
-      e->body(e->body_arg);
+      body(body_arg);
     } else {
       th->invoke(th->task);
     }
     // Under tso a thread's last stores may still be buffered: one more schedule point lets other
     // threads run (and read memory) before its exit drains them.
-    if (e->tso && th->sb_count) e->schedule_point();
+    if (tso && th->sb_count) schedule_point();
   } catch (AbortExecution&) {
   } catch (std::exception& ex) {
-    if (!e->aborting && !e->outcome.failed()) {
-      e->outcome.kind = FailureKind::model_exception;
-      e->outcome.message = std::string("model code threw: ") + ex.what();
-      e->outcome.step = e->steps;
-      e->outcome.thread = tid;
+    if (!aborting && !outcome.failed()) {
+      outcome.kind = FailureKind::model_exception;
+      outcome.message = std::string("model code threw: ") + ex.what();
+      outcome.step = steps;
+      outcome.thread = tid;
     }
   } catch (...) {
-    if (!e->aborting && !e->outcome.failed()) {
-      e->outcome.kind = FailureKind::model_exception;
-      e->outcome.message = "model code threw a non-standard exception";
-      e->outcome.step = e->steps;
-      e->outcome.thread = tid;
+    if (!aborting && !outcome.failed()) {
+      outcome.kind = FailureKind::model_exception;
+      outcome.message = "model code threw a non-standard exception";
+      outcome.step = steps;
+      outcome.thread = tid;
     }
   }
   if (tid != 0 && th->has_task) {
     th->destroy(th->task);
     th->has_task = false;
   }
+  th->state = ThreadState::finished;
+  runnable &= ~(1u << tid);
+}
+
+// Every spawned thread's fiber runs this: a fresh stack starts here; a reused one is re-initialised.
+void Engine::Impl::fiber_main(void* arg) {
+  auto* th = static_cast<ThreadSlot*>(arg);
+  fiber_first_entry(th->fiber);
+  Impl* e = g_engine;
+  uint32_t tid = static_cast<uint32_t>(th - e->threads);
+  th->started = true;
+  e->run_thread_body(tid);
   e->thread_exit();
   __builtin_unreachable();
 }
 
-void Engine::Impl::thread_exit() {
-  ThreadSlot& th = me();
-  uint32_t tid = current;
-  th.state = ThreadState::finished;
-  runnable &= ~(1u << tid);
-  if (aborting || outcome.failed()) {
-    fiber_switch(th.fiber, host, true);
-    __builtin_unreachable();
-  }
+// What a normal thread exit does besides leaving the runnable set: its buffered stores reach
+// memory and its joiners wake.
+void Engine::Impl::exit_bookkeeping(uint32_t tid) {
   if (tso) drain(tid);
   record(Op::thread_exit, tid, std::source_location{});
   wake(WaitKind::join, tid);
-  if (runnable == 0) {
-    bool blocked = false;
-    for (uint32_t t = 0; t < nthreads; ++t) blocked |= threads[t].state == ThreadState::blocked;
-    if (blocked) {
-      outcome.kind = FailureKind::deadlock;
-      outcome.message = deadlock_message();
-      outcome.step = steps;
-      outcome.thread = tid;
-    }
-    fiber_switch(th.fiber, host, true);
+}
+
+// No thread can run: if some are blocked, that is a deadlock.
+void Engine::Impl::report_deadlock_if_blocked(uint32_t tid) {
+  bool blocked = false;
+  for (uint32_t t = 0; t < nthreads; ++t) blocked |= threads[t].state == ThreadState::blocked;
+  if (blocked) {
+    outcome.kind = FailureKind::deadlock;
+    outcome.message = deadlock_message();
+    outcome.step = steps;
+    outcome.thread = tid;
+    aborting = true;
+  }
+}
+
+// The end of a spawned thread: hand over to the next runnable thread, or back to thread 0's
+// context when no thread can run (the execution is over, or deadlocked).
+void Engine::Impl::thread_exit() {
+  ThreadSlot& th = me();
+  uint32_t tid = current;
+  if (aborting || outcome.failed()) {
+    fiber_switch(th.fiber, host(), true);
     __builtin_unreachable();
   }
-  uint32_t next = pick_thread(false);
+  exit_bookkeeping(tid);
+  uint32_t next = 0;
+  if (runnable == 0) {
+    report_deadlock_if_blocked(tid);  // thread 0 resumes and unwinds if it is blocked
+  } else {
+    next = pick_thread(false);
+  }
   current = next;
   fiber_switch(th.fiber, threads[next].fiber, true);
   __builtin_unreachable();
 }
 
-uint32_t Engine::Impl::decide(ChoiceKind kind, uint32_t n) {
-  uint32_t c = source->choose(kind, n);
-  if (c >= n) c %= n;
-  decisions.push_back(Decision{kind, n, c});
-  return c;
-}
-
-void Engine::Impl::schedule_point() {
-  if (++steps > opts.max_steps) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  "step limit of %u reached: a spin loop without progress (add cpu_relax() to spin loops)",
-                  opts.max_steps);
-    fail(FailureKind::livelock, nullptr, buf, nullptr);
-  }
-  if (buffered) maybe_flush();
-  if (runnable & ~(1u << current)) switch_to(pick_thread(true));
+void Engine::Impl::step_limit_reached() {
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "step limit of %u reached: a spin loop without progress (add cpu_relax() to spin loops)",
+                opts.max_steps);
+  fail(FailureKind::livelock, nullptr, buf, nullptr);
 }
 
 uint32_t Engine::Impl::pick_thread(bool may_stay) {
@@ -318,7 +338,10 @@ void Engine::Impl::fail(FailureKind k, const char* oracle_name, std::string msg,
     outcome.step = steps;
     outcome.thread = current;
   }
-  fiber_switch(me().fiber, host);
+  // Thread 0's context unwinds every thread (run()); a spawned thread hands over to it first and
+  // unwinds when it is resumed.
+  aborting = true;
+  if (current != 0) fiber_switch(me().fiber, host());
   throw AbortExecution{};
 }
 

@@ -2,6 +2,7 @@
 // (scheduler in engine.cpp, memory model in memory.cpp, locks/RCU/plain data in sync.cpp, the model
 // heap in heap.cpp). Internal: nothing outside core/src includes it.
 #pragma once
+#include <bit>
 #include <cstdint>
 #include <source_location>
 #include <string>
@@ -128,9 +129,10 @@ struct Engine::Impl {
   bool tso = false;   // stores go through per-thread FIFO store buffers
   uint32_t cur_site = 0;  // the source site of the operation in progress (feedback only)
 
-  // --- threads and scheduling
-  Fiber host;
+  // --- threads and scheduling. Thread 0 runs the body on the caller's own stack: its fiber is
+  // the host context (no stack of its own), so starting and ending an execution costs no switch.
   ThreadSlot threads[kMaxThreads];
+  Fiber& host() { return threads[0].fiber; }
   uint32_t nthreads = 0;
   uint32_t current = 0;
   uint32_t runnable = 0;  // bit t: thread t can run
@@ -172,17 +174,47 @@ struct Engine::Impl {
   // engine.cpp
   Outcome run(Body b, void* arg, ChoiceSource& src, const RunOptions& o);
   void reset();
-  uint32_t decide(ChoiceKind kind, uint32_t n);
+  // A choice among n >= 2 options, recorded. The source's default runs (choice.h) are answered here.
+  uint32_t decide(ChoiceKind kind, uint32_t n) {
+    uint32_t c;
+    uint32_t& run = kind == ChoiceKind::thread ? source->stay_run : source->newest_run;
+    if (kind != ChoiceKind::next && run) {
+      --run;
+      c = 0;
+    } else {
+      c = source->choose(kind, n);
+      if (c >= n) c %= n;
+    }
+    decisions.push_back(Decision{kind, n, c});
+    return c;
+  }
   // Who runs next: the current thread (if `may_stay`) or another runnable one, as a choice.
   // Returns kNone when no thread can run.
   uint32_t pick_thread(bool may_stay);
-  void schedule_point();
+  // Before every visible operation: the step limit, a TSO drain, and perhaps a preemption.
+  void schedule_point() {
+    if (++steps > opts.max_steps) step_limit_reached();
+    if (buffered) maybe_flush();
+    uint32_t others = runnable & ~(1u << current);
+    if (!others) return;
+    if (source->stay_run) {  // the fast path: no preemption here (and no call to the source)
+      --source->stay_run;
+      decisions.push_back(Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
+                                   static_cast<uint8_t>(current)});
+      return;
+    }
+    switch_to(pick_thread(true));
+  }
+  [[noreturn]] void step_limit_reached();
   void cpu_relax();
   [[gnu::noinline]] void switch_to(uint32_t next);
   void block_current(WaitKind w, uint32_t id);
   void wake(WaitKind w, uint32_t id);
   void reschedule_after_block();
   std::string deadlock_message() const;
+  void run_thread_body(uint32_t tid);
+  void exit_bookkeeping(uint32_t tid);
+  void report_deadlock_if_blocked(uint32_t tid);
   void thread_exit();
   [[noreturn]] void fail(FailureKind k, const char* oracle, std::string msg, const std::source_location* w);
   // Hot checks stay inline; their rare slow parts are out of line.

@@ -33,6 +33,13 @@ class ChoiceSource {
     option_count_ = n;
   }
 
+  // Fast path, for sources whose default answers come in runs (RandomSource): the engine answers
+  // the next `stay_run` thread choices and the next `newest_run` read, flush and store choices with
+  // option 0 itself, without calling choose(); it records them like any other decision. A source
+  // that must see every choice (replay, PCT, fuzz bytes) leaves both at 0.
+  uint32_t stay_run = 0;
+  uint32_t newest_run = 0;
+
  protected:
   const uint8_t* option_tids_ = nullptr;
   uint32_t option_count_ = 0;

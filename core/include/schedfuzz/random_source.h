@@ -19,25 +19,30 @@ struct SplitMix64 {
   uint32_t below(uint32_t n) { return static_cast<uint32_t>(((next() >> 32) * n) >> 32); }
 };
 
-// Each execution draws how often to preempt (1/2 .. 1/64 of the schedule points) and how often a
-// load reads an older store (1/2 .. 1/8): dense and sparse preemption both get explored, which
-// finds both "many small steps" and "one preemption at the right place" bugs.
+// Each execution draws how often to preempt (about 1/2 .. 1/64 of the schedule points) and how
+// often a load reads an older store (about 1/2 .. 1/8): dense and sparse preemption both get
+// explored, which finds both "many small steps" and "one preemption at the right place" bugs.
+// The distance to the next preemption (and to the next stale read) is drawn once, uniform in
+// [0, 2^(shift+1)), so the engine answers the choices in between without a call (choice.h).
 class RandomSource final : public ChoiceSource {
  public:
   explicit RandomSource(uint64_t seed) : rng_{seed} {}
   void begin_execution() override {
     preempt_shift_ = 1 + rng_.below(6);
     stale_shift_ = 1 + rng_.below(3);
+    stay_run = gap(preempt_shift_);
+    newest_run = gap(stale_shift_);
   }
+  // Called only when a run is used up: this choice is the non-default one.
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
     switch (kind) {
       case ChoiceKind::thread:
-        if (rng_.next() & ((1ull << preempt_shift_) - 1)) return 0;
+        stay_run = gap(preempt_shift_);
         return 1 + rng_.below(n - 1);
       case ChoiceKind::read:
       case ChoiceKind::flush:
       case ChoiceKind::store:
-        if (rng_.next() & ((1ull << stale_shift_) - 1)) return 0;
+        newest_run = gap(stale_shift_);
         return 1 + rng_.below(n - 1);
       case ChoiceKind::next:
         break;
@@ -46,6 +51,7 @@ class RandomSource final : public ChoiceSource {
   }
 
  private:
+  uint32_t gap(uint32_t shift) { return rng_.below(2u << shift); }
   SplitMix64 rng_;
   uint32_t preempt_shift_ = 1;
   uint32_t stale_shift_ = 1;
