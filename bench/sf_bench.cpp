@@ -7,7 +7,8 @@
 // memory, seed, strategy, depth (null for random), failure, steps (schedule points), setup_seconds (the Engine's construction),
 // explore_seconds (ExploreResult::seconds, the loop alone), ns_per_point = explore_seconds / steps,
 // explore_cpu_seconds and ns_per_point_cpu (the same by process CPU time), vmhwm_kib and maxrss_kib
-// (peak RSS at exit).
+// (peak RSS at exit), faults_setup and faults_explore (minor page faults during the Engine's
+// construction and during the exploration and its replay).
 //
 // The switch mode times the fiber switch three ways: the raw context switch of core/src/fiber.h
 // (two fibers ping-ponging, no engine), two model threads handing over through cpu_relax(), and two
@@ -59,6 +60,13 @@ long vmhwm_kib() {
   }
   std::fclose(f);
   return kib;
+}
+
+// Minor page faults of this process so far (first touches of memory and of code pages).
+long minor_faults() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_minflt;
 }
 
 long maxrss_kib() {
@@ -189,15 +197,18 @@ int run_test(int argc, char** argv) {
   // Timed: the Engine's construction (it zeroes its fixed-size tables) and the exploration loop
   // (the first execution maps the fiber stacks). Not timed: the replay explore() does after a
   // failure to fill in the trace hash.
+  long faults0 = minor_faults();
   auto t0 = Clock::now();
   sf::Engine engine;
   double setup = since(t0);
+  long faults1 = minor_faults();
   sf::RandomSource random_src(seed);
   sf::PctSource pct_src(seed, static_cast<uint32_t>(depth));
   sf::ChoiceSource& src = strategy == "pct" ? static_cast<sf::ChoiceSource&>(pct_src) : random_src;
   double cpu0 = cpu_now();
   sf::ExploreResult r = sf::explore(engine, &test_body, &arg, src, opts, sf::ExploreBudget{n, 0});
   double explore_cpu = cpu_now() - cpu0;  // includes the replay of a failing schedule, if any
+  long faults2 = minor_faults();  // likewise
   double seconds = setup + r.seconds;
 
   if (r.found)
@@ -216,10 +227,10 @@ int run_test(int argc, char** argv) {
               ",\"failed\":%s,\"iteration_of_failure\":%s,\"failure\":%s,\"steps\":%" PRIu64
               ",\"seconds\":%.6f,\"setup_seconds\":%.6f,\"explore_seconds\":%.6f,\"exec_per_sec\":%.1f,"
               "\"ns_per_point\":%.2f,\"explore_cpu_seconds\":%.6f,\"ns_per_point_cpu\":%.2f,"
-              "\"vmhwm_kib\":%ld,\"maxrss_kib\":%ld}\n",
+              "\"vmhwm_kib\":%ld,\"maxrss_kib\":%ld,\"faults_setup\":%ld,\"faults_explore\":%ld}\n",
               test.c_str(), form.c_str(), strategy.c_str(), strategy.c_str(), depth_json, mem.c_str(), seed, n, r.executions, r.found ? "true" : "false", fail_iter,
               failure.c_str(), r.steps, seconds, setup, r.seconds, rate, ns_point, explore_cpu, ns_point_cpu,
-              vmhwm_kib(), maxrss_kib());
+              vmhwm_kib(), maxrss_kib(), faults1 - faults0, faults2 - faults1);
   return 0;
 }
 

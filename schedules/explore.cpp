@@ -15,7 +15,7 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   while (r.executions < budget.executions) {
-    Outcome o = engine.run(body, arg, source, fast);
+    const Outcome& o = engine.run(body, arg, source, fast);
     ++r.executions;
     r.steps += o.steps;
     if (o.failed()) {

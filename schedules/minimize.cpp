@@ -86,7 +86,7 @@ MinimizeResult minimize(Engine& engine, Body body, void* arg, const std::vector<
   r.preemptions_before = count_preemptions(failing);
   {
     ReplaySource src(failing);  // strict: records the thread of every pick
-    Outcome o = engine.run(body, arg, src, fast);
+    const Outcome& o = engine.run(body, arg, src, fast);
     r.runs = 1;
     if (!o.failed()) {  // nothing to keep: give the input back
       r.decisions = failing;

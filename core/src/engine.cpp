@@ -13,14 +13,14 @@ Engine::Impl* g_engine = nullptr;
 
 Engine::Impl::Impl() {
   // Tables start small and grow to what the model uses (a new Engine touches little memory).
-  locs.resize(16);
-  vars.resize(16);
-  locks.resize(8);
-  lock_views.resize(8);
-  lock_view_len.resize(8);
+  locs.resize(4);
+  vars.resize(4);
+  locks.resize(2);
+  lock_views.resize(2);
+  lock_view_len.resize(2);
   blocks.reserve(16);
-  events.reserve(1024);
-  decisions.reserve(1024);
+  events.reserve(256);
+  decisions.reserve(256);
 }
 
 Engine::Impl::~Impl() { release_all_blocks(); }
@@ -28,7 +28,7 @@ Engine::Impl::~Impl() { release_all_blocks(); }
 Engine::Engine() : impl_(std::make_unique<Impl>()) {}
 Engine::~Engine() = default;
 
-Outcome Engine::run(Body body, void* arg, ChoiceSource& source, const RunOptions& options) {
+const Outcome& Engine::run(Body body, void* arg, ChoiceSource& source, const RunOptions& options) {
   return impl_->run(body, arg, source, options);
 }
 const Trace& Engine::trace() const { return impl_->build_trace(); }
@@ -47,10 +47,10 @@ void Engine::Impl::reset() {
     th.acq_pending.clear();
     th.fence_rel.clear();
     if (used) {
-      std::memset(th.cur.at, 0, used * sizeof(uint32_t));
-      std::memset(th.acq.at, 0, used * sizeof(uint32_t));
-      std::memset(th.rel.at, 0, used * sizeof(uint32_t));
-      std::memset(th.own.at, 0, used * sizeof(uint32_t));
+      std::memset(th.cur().at, 0, used * sizeof(uint32_t));
+      std::memset(th.acq().at, 0, used * sizeof(uint32_t));
+      std::memset(th.rel().at, 0, used * sizeof(uint32_t));
+      std::memset(th.own().at, 0, used * sizeof(uint32_t));
     }
     th.sb_head = th.sb_count = 0;
     th.unlocked_before = false;
@@ -68,20 +68,26 @@ void Engine::Impl::reset() {
   nthreads = 0;
   nlocs = nvars = nlocks = 0;
   runnable = 0;
+  blocked = 0;
   buffered = 0;
   steps = 0;
   aborting = false;
   constructing_block = kNone;
   release_all_blocks();
   blocks.clear();
-  outcome = Outcome{};
+  if (outcome.failed()) {
+    outcome = Outcome{};
+  } else {  // its strings are still empty
+    outcome.step = outcome.thread = 0;
+    outcome.trace_hash = 0;
+  }
   events.clear();
   notes.clear();
   decisions.clear();
   trace_built = false;
 }
 
-Outcome Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const RunOptions& o) {
+const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const RunOptions& o) {
   reset();
   source = &src;
   opts = o;
@@ -98,6 +104,7 @@ Outcome Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const RunOptions
   t0.state = ThreadState::runnable;
   t0.started = true;
   t0.clock.c[0] = 1;
+  if (weak) ready_views(0);
   runnable = 1;
   current = 0;
   run_thread_body(0);
@@ -199,8 +206,6 @@ void Engine::Impl::exit_bookkeeping(uint32_t tid) {
 
 // No thread can run: if some are blocked, that is a deadlock.
 void Engine::Impl::report_deadlock_if_blocked(uint32_t tid) {
-  bool blocked = false;
-  for (uint32_t t = 0; t < nthreads; ++t) blocked |= threads[t].state == ThreadState::blocked;
   if (blocked) {
     outcome.kind = FailureKind::deadlock;
     outcome.message = deadlock_message();
@@ -288,6 +293,7 @@ void Engine::Impl::block_current(WaitKind w, uint32_t id) {
   th.wait = w;
   th.wait_id = id;
   runnable &= ~(1u << current);
+  blocked |= 1u << current;
   reschedule_after_block();
 }
 
@@ -313,12 +319,14 @@ void Engine::Impl::reschedule_after_block() {
 }
 
 void Engine::Impl::wake(WaitKind w, uint32_t id) {
-  for (uint32_t t = 0; t < nthreads; ++t) {
+  for (uint32_t m = blocked; m; m &= m - 1) {
+    uint32_t t = static_cast<uint32_t>(std::countr_zero(m));
     ThreadSlot& th = threads[t];
-    if (th.state == ThreadState::blocked && th.wait == w && (w == WaitKind::rcu || th.wait_id == id)) {
+    if (th.wait == w && (w == WaitKind::rcu || th.wait_id == id)) {
       th.state = ThreadState::runnable;
       th.wait = WaitKind::none;
       runnable |= 1u << t;
+      blocked &= ~(1u << t);
     }
   }
 }
@@ -371,10 +379,11 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   th.clock = parent.clock;
   th.clock.c[tid] = 1;
   if (weak) {
+    ready_views(tid);
     uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
-    std::memcpy(th.cur.at, parent.cur.at, used * sizeof(uint32_t));
-    std::memcpy(th.acq.at, parent.cur.at, used * sizeof(uint32_t));
-    std::memcpy(th.rel.at, parent.cur.at, used * sizeof(uint32_t));
+    std::memcpy(th.cur().at, parent.cur().at, used * sizeof(uint32_t));
+    std::memcpy(th.acq().at, parent.cur().at, used * sizeof(uint32_t));
+    std::memcpy(th.rel().at, parent.cur().at, used * sizeof(uint32_t));
   }
   tick();
   th.state = ThreadState::runnable;
@@ -391,7 +400,7 @@ void Engine::Impl::join_thread(uint32_t tid, const std::source_location& w) {
   while (threads[tid].state != ThreadState::finished) block_current(WaitKind::join, tid);
   ThreadSlot& th = me();
   th.clock.join(threads[tid].clock);
-  if (weak) view_join(th.cur, threads[tid].cur);
+  if (weak) view_join(th.cur(), threads[tid].cur());
   if (Event* e = record(Op::join, tid, w)) e->value = tid;
 }
 

@@ -4,6 +4,8 @@
 #pragma once
 #include <bit>
 #include <cstdint>
+#include <cstring>
+#include <new>
 #include <source_location>
 #include <string>
 #include <vector>
@@ -36,6 +38,11 @@ enum class WaitKind : uint8_t { none, lock, join, rcu };
 struct View {
   uint32_t at[kMaxWeakLocations] = {};
 };
+// A thread's four views: current, what an acquire fence would add, what a release fence published,
+// and the newest store the thread itself made to each location.
+struct ThreadViews {
+  View cur, acq, rel, own;
+};
 
 // A store waiting in a thread's TSO store buffer: visible to its own loads, not yet to others.
 struct PendingStore {
@@ -58,9 +65,12 @@ struct ThreadSlot {
   alignas(16) unsigned char task[kTaskBytes];
   // happens-before (race detection, and the only ordering under sc)
   VClock clock, acq_pending, fence_rel;
-  // weak memory: current view, what an acquire fence would add, what a release fence published
-  View cur, acq, rel;
-  View own;  // the newest store this thread itself made to each location
+  // weak memory (ThreadViews): see weak_views in Engine::Impl
+  ThreadViews* views = nullptr;
+  View& cur() { return views->cur; }
+  View& acq() { return views->acq; }
+  View& rel() { return views->rel; }
+  View& own() { return views->own; }
   // tso: the store buffer, a FIFO ring
   PendingStore sb[kStoreBuffer];
   uint32_t sb_head = 0, sb_count = 0;
@@ -136,6 +146,7 @@ struct Engine::Impl {
   uint32_t nthreads = 0;
   uint32_t current = 0;
   uint32_t runnable = 0;  // bit t: thread t can run
+  uint32_t blocked = 0;   // bit t: thread t waits (for a lock, a join or a grace period)
   uint32_t buffered = 0;  // tso, bit t: thread t has stores in its buffer
   uint32_t steps = 0;
   bool aborting = false;
@@ -162,6 +173,15 @@ struct Engine::Impl {
   VClock rcu_start_clock, rcu_done_clock;
   View rcu_start_view, rcu_done_view;
   View scratch;  // a work view, so that no View is built on the stack per operation
+  // Per-thread views, allocated raw (no constructor runs over them) and zeroed per slot on first
+  // weak use (views_ready bit t): a new Engine does not touch 16 KiB it may never need.
+  alignas(ThreadViews) unsigned char weak_views[kMaxThreads][sizeof(ThreadViews)];
+  uint32_t views_ready = 0;
+  void ready_views(uint32_t t) {
+    if (views_ready & (1u << t)) return;
+    threads[t].views = ::new (weak_views[t]) ThreadViews{};
+    views_ready |= 1u << t;
+  }
 
   // --- record
   Outcome outcome;
@@ -172,7 +192,7 @@ struct Engine::Impl {
   mutable bool trace_built = false;
 
   // engine.cpp
-  Outcome run(Body b, void* arg, ChoiceSource& src, const RunOptions& o);
+  const Outcome& run(Body b, void* arg, ChoiceSource& src, const RunOptions& o);
   void reset();
   // A choice among n >= 2 options, recorded. The source's default runs (choice.h) are answered here.
   uint32_t decide(ChoiceKind kind, uint32_t n) {

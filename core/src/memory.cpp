@@ -33,7 +33,7 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
   uint32_t id = nlocs++;
   if (id >= locs.size()) locs.resize(locs.size() * 2);
   if (weak && size_t{id + 1} * kHistory > store_views.size()) {
-    size_t n = std::min<size_t>(kMaxWeakLocations, std::max<size_t>(16, size_t{id + 1} * 2)) * kHistory;
+    size_t n = std::min<size_t>(kMaxWeakLocations, std::bit_ceil(size_t{id + 1})) * kHistory;
     store_views.resize(n);
     store_view_len.resize(n);
   }
@@ -78,8 +78,8 @@ void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VCl
     store_view_len[vs] = std::min(nlocs, kMaxWeakLocations);
     std::memcpy(mv.at, base->at, store_view_len[vs] * sizeof(uint32_t));
     mv.at[loc] = ts;
-    me().cur.at[loc] = ts;
-    me().own.at[loc] = ts;
+    me().cur().at[loc] = ts;
+    me().own().at[loc] = ts;
   }
 }
 
@@ -91,7 +91,7 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   uint32_t append = L.max_ts + kTsStep;
   uint32_t next_slot = L.count % kHistory;
   if (L.count >= kHistory && next_slot == L.newest) return append;  // would evict the last store
-  uint32_t view = me().cur.at[loc];
+  uint32_t view = me().cur().at[loc];
   uint32_t above[kHistory];
   uint32_t n = 0;
   uint32_t kept = std::min(L.count, kHistory);
@@ -144,7 +144,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
   }
   if (weak) {
     // The stores this thread may read: those not before its view, newest first.
-    uint32_t view = th.cur.at[loc];
+    uint32_t view = th.cur().at[loc];
     uint32_t allowed[kHistory];
     uint32_t n = 0;
     uint32_t kept = std::min(L.count, kHistory);
@@ -159,14 +159,14 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     }
     if (n > 1) chosen = allowed[decide(ChoiceKind::read, n)];
     uint32_t ts = L.hist[chosen].ts;
-    th.cur.at[loc] = std::max(view, ts);
+    th.cur().at[loc] = std::max(view, ts);
     size_t slot = size_t{loc} * kHistory + chosen;
     const View& mv = store_views[slot];
     // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
     // accesses through it; without dependency tracking, such a load is modelled as an acquire.
-    if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur, mv, store_view_len[slot]);
-    view_join(th.acq, mv, store_view_len[slot]);
-    th.acq.at[loc] = std::max(th.acq.at[loc], ts);
+    if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur(), mv, store_view_len[slot]);
+    view_join(th.acq(), mv, store_view_len[slot]);
+    th.acq().at[loc] = std::max(th.acq().at[loc], ts);
   }
   const StoreRecord& s = L.hist[chosen];
   if (opts.feedback) feedback_rf(s.site, chosen != L.newest);
@@ -210,7 +210,7 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
   }
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   uint32_t ts = weak && o != rt::Order::full ? store_position(L, loc) : L.max_ts + kTsStep;
-  insert_store(L, loc, v, release ? th.clock : th.fence_rel, release ? &th.cur : &th.rel, ts);
+  insert_store(L, loc, v, release ? th.clock : th.fence_rel, release ? &th.cur() : &th.rel(), ts);
   if (release) tick();
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
@@ -262,11 +262,11 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
     size_t slot = size_t{loc} * kHistory + L.newest;
     const View& pv = e.store_views[slot];
     uint32_t plen = e.store_view_len[slot];
-    if (acquire) e.view_join(th.cur, pv, plen);
-    e.view_join(th.acq, pv, plen);
-    th.cur.at[loc] = prev.ts;
+    if (acquire) e.view_join(th.cur(), pv, plen);
+    e.view_join(th.acq(), pv, plen);
+    th.cur().at[loc] = prev.ts;
     uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
-    const View& mine = release ? th.cur : th.rel;
+    const View& mine = release ? th.cur() : th.rel();
     for (uint32_t i = 0; i < n; ++i) base.at[i] = std::max(i < plen ? pv.at[i] : 0u, mine.at[i]);
   }
   e.insert_store(L, loc, nv, rel, &base, L.max_ts + kTsStep);  // an RMW is always last
@@ -317,9 +317,9 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
   ThreadSlot& th = me();
   th.acq_pending.join(cur.rel);
   if (weak) {
-    th.cur.at[loc] = cur.ts;
+    th.cur().at[loc] = cur.ts;
     size_t slot = size_t{loc} * kHistory + L.newest;
-    view_join(th.acq, store_views[slot], store_view_len[slot]);
+    view_join(th.acq(), store_views[slot], store_view_len[slot]);
   }
   *expected = cur.value;
   if (Event* e = record(Op::cmpxchg_fail, loc, w)) {
@@ -337,12 +337,12 @@ void Engine::Impl::fence_effects(rt::Fence f) {
   switch (f) {
     case rt::Fence::rmb:
       th.clock.join(th.acq_pending);
-      if (weak) view_join(th.cur, th.acq);
+      if (weak) view_join(th.cur(), th.acq());
       break;
     case rt::Fence::wmb:
       th.fence_rel = th.clock;
       tick();
-      if (weak) std::memcpy(th.rel.at, th.cur.at, n * sizeof(uint32_t));
+      if (weak) std::memcpy(th.rel().at, th.cur().at, n * sizeof(uint32_t));
       break;
     case rt::Fence::mb:
       th.clock.join(th.acq_pending);
@@ -351,10 +351,10 @@ void Engine::Impl::fence_effects(rt::Fence f) {
       th.fence_rel = th.clock;
       tick();
       if (weak) {
-        view_join(th.cur, th.acq);
-        view_join(th.cur, mb_view);
-        std::memcpy(mb_view.at, th.cur.at, n * sizeof(uint32_t));
-        std::memcpy(th.rel.at, th.cur.at, n * sizeof(uint32_t));
+        view_join(th.cur(), th.acq());
+        view_join(th.cur(), mb_view);
+        std::memcpy(mb_view.at, th.cur().at, n * sizeof(uint32_t));
+        std::memcpy(th.rel().at, th.cur().at, n * sizeof(uint32_t));
       }
       break;
   }

@@ -101,8 +101,8 @@ void Engine::Impl::acquire_lock_effects(LockMeta& l) {
   th.clock.join(l.clock);
   th.fence_rel.join(l.clock);
   if (weak) {
-    view_join(th.cur, lock_views[id], lock_view_len[id]);
-    view_join(th.rel, lock_views[id], lock_view_len[id]);
+    view_join(th.cur(), lock_views[id], lock_view_len[id]);
+    view_join(th.rel(), lock_views[id], lock_view_len[id]);
   }
   if (th.unlocked_before) {
     // Like smp_wmb plus smp_rmb, and (as in LKMM) not A-cumulative: later stores carry this
@@ -110,8 +110,8 @@ void Engine::Impl::acquire_lock_effects(LockMeta& l) {
     th.clock.join(th.acq_pending);
     th.fence_rel = th.clock;
     if (weak) {
-      view_join(th.cur, th.acq);
-      view_join(th.rel, th.own);
+      view_join(th.cur(), th.acq());
+      view_join(th.rel(), th.own());
     }
   }
 }
@@ -151,7 +151,7 @@ void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
   l.clock = th.clock;
   if (weak) {
     lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
-    std::memcpy(lock_views[id].at, th.cur.at, lock_view_len[id] * sizeof(uint32_t));
+    std::memcpy(lock_views[id].at, th.cur().at, lock_view_len[id] * sizeof(uint32_t));
   }
   tick();
   l.owner = kNone;
@@ -169,7 +169,7 @@ void Engine::Impl::rcu_read_lock(const std::source_location& w) {
   if (th.rcu_depth++ == 0) {
     th.rcu_section++;
     th.clock.join(rcu_start_clock);
-    if (weak) view_join(th.cur, rcu_start_view);
+    if (weak) view_join(th.cur(), rcu_start_view);
   }
   record(Op::rcu_read_lock, kNone, w);
 }
@@ -180,7 +180,7 @@ void Engine::Impl::rcu_read_unlock(const std::source_location& w) {
   if (th.rcu_depth == 0) fail(FailureKind::assertion, nullptr, "rcu_read_unlock without rcu_read_lock", &w);
   if (--th.rcu_depth == 0) {
     rcu_done_clock.join(th.clock);
-    if (weak) view_join(rcu_done_view, th.cur);
+    if (weak) view_join(rcu_done_view, th.cur());
     tick();
     wake(WaitKind::rcu, 0);
   }
@@ -194,7 +194,7 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
   if (me().rcu_depth) fail(FailureKind::deadlock, nullptr, "synchronize_rcu inside an RCU read section", &w);
   fence_effects(rt::Fence::mb);
   rcu_start_clock.join(me().clock);
-  if (weak) view_join(rcu_start_view, me().cur);
+  if (weak) view_join(rcu_start_view, me().cur());
   uint32_t waiting_section[kMaxThreads];
   for (uint32_t t = 0; t < nthreads; ++t) waiting_section[t] = threads[t].rcu_depth ? threads[t].rcu_section : 0;
   for (;;) {
@@ -214,7 +214,7 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
   // Every section that has ended is ordered before the end of this grace period. Under tso every
   // CPU has passed a quiescent state (a full barrier): all store buffers have drained.
   me().clock.join(rcu_done_clock);
-  if (weak) view_join(me().cur, rcu_done_view);
+  if (weak) view_join(me().cur(), rcu_done_view);
   if (tso) {
     for (uint32_t t = 0; t < nthreads; ++t) drain(t);
   }

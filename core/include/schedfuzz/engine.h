@@ -32,8 +32,9 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Runs body(arg) as thread 0 of a fresh execution. Deterministic: the same choices from `source`
-  // give the same execution. Only one Engine may run at a time in a process.
-  Outcome run(Body body, void* arg, ChoiceSource& source, const RunOptions& options = {});
+  // give the same execution. Only one Engine may run at a time in a process. The outcome stays
+  // valid until the next run.
+  const Outcome& run(Body body, void* arg, ChoiceSource& source, const RunOptions& options = {});
 
   // The record of the last execution.
   const Trace& trace() const;

@@ -28,10 +28,13 @@ class RandomSource final : public ChoiceSource {
  public:
   explicit RandomSource(uint64_t seed) : rng_{seed} {}
   void begin_execution() override {
-    preempt_shift_ = 1 + rng_.below(6);
-    stale_shift_ = 1 + rng_.below(3);
-    stay_run = gap(preempt_shift_);
-    newest_run = gap(stale_shift_);
+    // One draw, sliced: 32 bits pick the two rates (6 x 3 outcomes), 16 bits each run length.
+    uint64_t r = rng_.next();
+    uint32_t rates = static_cast<uint32_t>(((r & 0xffffffffu) * 18) >> 32);
+    preempt_shift_ = 1 + rates / 3;
+    stale_shift_ = 1 + rates % 3;
+    stay_run = static_cast<uint32_t>((r >> 32) & 0xffff) & ((2u << preempt_shift_) - 1);
+    newest_run = static_cast<uint32_t>(r >> 48) & ((2u << stale_shift_) - 1);
   }
   // Called only when a run is used up: this choice is the non-default one.
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
@@ -51,7 +54,7 @@ class RandomSource final : public ChoiceSource {
   }
 
  private:
-  uint32_t gap(uint32_t shift) { return rng_.below(2u << shift); }
+  uint32_t gap(uint32_t shift) { return static_cast<uint32_t>(rng_.next()) & ((2u << shift) - 1); }
   SplitMix64 rng_;
   uint32_t preempt_shift_ = 1;
   uint32_t stale_shift_ = 1;
