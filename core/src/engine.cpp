@@ -428,8 +428,8 @@ void* prepare_spawn(TaskFn invoke, TaskFn destroy) {
   th.has_task = true;
   return th.task;
 }
-uint32_t commit_spawn(const Where& w) { return E().spawn_thread(w); }
-void join(uint32_t tid, const Where& w) { E().join_thread(tid, w); }
+[[gnu::flatten]] uint32_t commit_spawn(const Where& w) { return E().spawn_thread(w); }
+[[gnu::flatten]] void join(uint32_t tid, const Where& w) { E().join_thread(tid, w); }
 uint32_t self() { return E().current; }
 void cpu_relax(const Where& w) {
   Engine::Impl& e = E();

@@ -212,7 +212,7 @@ struct Engine::Impl {
   // Returns kNone when no thread can run.
   uint32_t pick_thread(bool may_stay);
   // Before every visible operation: the step limit, a TSO drain, and perhaps a preemption.
-  void schedule_point() {
+  [[gnu::always_inline]] void schedule_point() {
     if (++steps > opts.max_steps) step_limit_reached();
     if (buffered) maybe_flush();
     uint32_t others = runnable & ~(1u << current);

@@ -8,6 +8,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -80,23 +82,76 @@ void finish_switch(Fiber& resumed) {
 }
 }  // namespace
 
-Fiber::~Fiber() {
-  if (stack_base) {
-    long page = sysconf(_SC_PAGESIZE);
-    munmap(static_cast<char*>(stack_base) - page, kFiberStackBytes + page);
+namespace {
+// Stacks for the first kPooled fibers alive at once come from one mapping made on first need, so a
+// process pays one mmap for them (plus one mprotect per stack for its guard page), not two system
+// calls per stack. Bit i of g_pool_used: stack i is taken; g_pool_guarded: its guard page is set.
+constexpr uint32_t kPooled = 32;
+std::atomic<char*> g_pool{nullptr};
+std::atomic<uint32_t> g_pool_used{0};
+std::atomic<uint32_t> g_pool_guarded{0};
+
+std::size_t page_size() {
+  static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  return page;
+}
+std::size_t slot_bytes() { return kFiberStackBytes + page_size(); }
+
+char* map_or_die(std::size_t bytes) {
+  void* m = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED) {
+    std::fprintf(stderr, "schedfuzz: cannot allocate a fiber stack\n");
+    std::abort();
   }
+  return static_cast<char*>(m);
+}
+
+// A stack's lowest usable address; its guard page lies just below.
+char* take_stack() {
+  char* pool = g_pool.load(std::memory_order_acquire);
+  if (!pool) {
+    char* fresh = map_or_die(kPooled * slot_bytes());
+    if (g_pool.compare_exchange_strong(pool, fresh, std::memory_order_acq_rel)) {
+      pool = fresh;
+    } else {
+      munmap(fresh, kPooled * slot_bytes());  // another thread mapped it first
+    }
+  }
+  uint32_t used = g_pool_used.load(std::memory_order_relaxed);
+  while (~used) {
+    uint32_t i = static_cast<uint32_t>(std::countr_one(used));
+    if (g_pool_used.compare_exchange_weak(used, used | (1u << i), std::memory_order_acq_rel)) {
+      char* slot = pool + i * slot_bytes();
+      if (!(g_pool_guarded.fetch_or(1u << i, std::memory_order_acq_rel) & (1u << i))) {
+        mprotect(slot, page_size(), PROT_NONE);  // guard page: an overflow faults, not corrupts
+      }
+      return slot + page_size();
+    }
+  }
+  char* m = map_or_die(slot_bytes());  // more than kPooled fibers alive: a mapping of its own
+  mprotect(m, page_size(), PROT_NONE);
+  return m + page_size();
+}
+
+void give_back_stack(char* base) {
+  char* pool = g_pool.load(std::memory_order_acquire);
+  char* slot = base - page_size();
+  if (pool && slot >= pool && slot < pool + kPooled * slot_bytes()) {
+    auto i = static_cast<uint32_t>((slot - pool) / slot_bytes());
+    g_pool_used.fetch_and(~(1u << i), std::memory_order_acq_rel);
+  } else {
+    munmap(slot, slot_bytes());
+  }
+}
+}  // namespace
+
+Fiber::~Fiber() {
+  if (stack_base) give_back_stack(static_cast<char*>(stack_base));
 }
 
 void Fiber::init(void (*entry)(void*), void* arg) {
   if (!stack_base) {
-    long page = sysconf(_SC_PAGESIZE);
-    void* m = mmap(nullptr, kFiberStackBytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) {
-      std::fprintf(stderr, "schedfuzz: cannot allocate a fiber stack\n");
-      std::abort();
-    }
-    mprotect(m, page, PROT_NONE);  // guard page: a stack overflow faults instead of corrupting
-    stack_base = static_cast<char*>(m) + page;
+    stack_base = take_stack();
     stack_size = kFiberStackBytes;
   }
   asan_fake_stack = nullptr;  // a re-initialised fiber starts without a fake stack

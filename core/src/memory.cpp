@@ -210,7 +210,8 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
   }
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   uint32_t ts = weak && o != rt::Order::full ? store_position(L, loc) : L.max_ts + kTsStep;
-  insert_store(L, loc, v, release ? th.clock : th.fence_rel, release ? &th.cur() : &th.rel(), ts);
+  const View* published = !weak ? nullptr : release ? &th.cur() : &th.rel();
+  insert_store(L, loc, v, release ? th.clock : th.fence_rel, published, ts);
   if (release) tick();
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
@@ -424,18 +425,19 @@ void Engine::Impl::maybe_flush() {
 }
 
 namespace rt {
-uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
+// The entry points are the whole operation: one call from model code, not two.
+[[gnu::flatten]] uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   return g_engine->new_location(name, init, kind);
 }
-uint64_t load(uint32_t loc, Order o, const Where& w) { return g_engine->load(loc, o, w); }
-void store(uint32_t loc, uint64_t v, Order o, const Where& w) { g_engine->store(loc, v, o, w); }
-uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
+[[gnu::flatten]] uint64_t load(uint32_t loc, Order o, const Where& w) { return g_engine->load(loc, o, w); }
+[[gnu::flatten]] void store(uint32_t loc, uint64_t v, Order o, const Where& w) { g_engine->store(loc, v, o, w); }
+[[gnu::flatten]] uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
   return g_engine->rmw(loc, op, arg, o, w);
 }
-bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w) {
+[[gnu::flatten]] bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w) {
   return g_engine->cmpxchg(loc, expected, desired, o, w);
 }
-void fence(Fence f, const Where& w) { g_engine->fence(f, w); }
+[[gnu::flatten]] void fence(Fence f, const Where& w) { g_engine->fence(f, w); }
 uint64_t peek(uint32_t loc) {
   const Location& L = g_engine->locs[loc];
   return L.hist[L.newest].value;

@@ -224,16 +224,16 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
 
 namespace rt {
 uint32_t new_var(const char* name) { return g_engine->new_var(name); }
-void var_access(uint32_t var, bool is_write, uint64_t shown, const Where& w) {
+[[gnu::flatten]] void var_access(uint32_t var, bool is_write, uint64_t shown, const Where& w) {
   g_engine->var_access(var, is_write, shown, w);
 }
 uint32_t new_lock(const char* name) { return g_engine->new_lock(name); }
-void lock(uint32_t lk, const Where& w) { g_engine->lock(lk, w); }
-bool trylock(uint32_t lk, const Where& w) { return g_engine->trylock(lk, w); }
-void unlock(uint32_t lk, const Where& w) { g_engine->unlock(lk, w); }
+[[gnu::flatten]] void lock(uint32_t lk, const Where& w) { g_engine->lock(lk, w); }
+[[gnu::flatten]] bool trylock(uint32_t lk, const Where& w) { return g_engine->trylock(lk, w); }
+[[gnu::flatten]] void unlock(uint32_t lk, const Where& w) { g_engine->unlock(lk, w); }
 bool lock_held(uint32_t lk) { return g_engine->locks[lk].owner != kNone; }
-void rcu_read_lock(const Where& w) { g_engine->rcu_read_lock(w); }
-void rcu_read_unlock(const Where& w) { g_engine->rcu_read_unlock(w); }
+[[gnu::flatten]] void rcu_read_lock(const Where& w) { g_engine->rcu_read_lock(w); }
+[[gnu::flatten]] void rcu_read_unlock(const Where& w) { g_engine->rcu_read_unlock(w); }
 void synchronize_rcu(const Where& w) { g_engine->synchronize_rcu(w); }
 }  // namespace rt
 }  // namespace sf
