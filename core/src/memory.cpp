@@ -18,9 +18,14 @@
 namespace sf {
 
 
+// Two distinct views (restrict lets the loop vectorize: four lanes per pmaxud).
+static void max_into(uint32_t* __restrict into, const uint32_t* __restrict from, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) into[i] = std::max(into[i], from[i]);
+}
+
 void Engine::Impl::view_join(View& into, const View& from, uint32_t len) const {
-  uint32_t n = std::min({nlocs, kMaxWeakLocations, len});
-  for (uint32_t i = 0; i < n; ++i) into.at[i] = std::max(into.at[i], from.at[i]);
+  if (&into == &from) return;
+  max_into(into.at, from.at, std::min({nlocs, kMaxWeakLocations, len}));
 }
 
 uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind kind) {

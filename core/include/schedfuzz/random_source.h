@@ -1,5 +1,6 @@
 // schedfuzz/random_source.h: RandomSource, seeded random exploration with a varying preemption rate.
 #pragma once
+#include <bit>
 #include <cstdint>
 
 #include "schedfuzz/choice.h"
@@ -19,22 +20,31 @@ struct SplitMix64 {
   uint32_t below(uint32_t n) { return static_cast<uint32_t>(((next() >> 32) * n) >> 32); }
 };
 
-// Each execution draws how often to preempt (about 1/2 .. 1/64 of the schedule points) and how
-// often a load reads an older store (about 1/2 .. 1/8): dense and sparse preemption both get
-// explored, which finds both "many small steps" and "one preemption at the right place" bugs.
-// The distance to the next preemption (and to the next stale read) is drawn once, uniform in
-// [0, 2^(shift+1)), so the engine answers the choices in between without a call (choice.h).
+// Bit i*shift set for each whole trial of `shift` bits in a 64-bit draw (RandomSource::gap).
+constexpr uint64_t trial_starts(uint32_t shift) {
+  uint64_t starts = 0;
+  for (uint32_t i = 0; i + shift <= 64; i += shift) starts |= 1ull << i;
+  return starts;
+}
+inline constexpr uint64_t kTrialStarts[7] = {0, trial_starts(1), trial_starts(2), trial_starts(3),
+                                             trial_starts(4), trial_starts(5), trial_starts(6)};
+
+// Each execution draws how often to preempt (1/2 .. 1/64 of the schedule points) and how often a
+// load reads an older store (1/2 .. 1/8): dense and sparse preemption both get explored, which
+// finds both "many small steps" and "one preemption at the right place" bugs. Each choice is
+// non-default with probability 2^-shift; the number of default choices before the next
+// non-default one (geometric) is drawn at once, so the engine answers those without a call
+// (choice.h).
 class RandomSource final : public ChoiceSource {
  public:
   explicit RandomSource(uint64_t seed) : rng_{seed} {}
   void begin_execution() override {
-    // One draw, sliced: 32 bits pick the two rates (6 x 3 outcomes), 16 bits each run length.
-    uint64_t r = rng_.next();
-    uint32_t rates = static_cast<uint32_t>(((r & 0xffffffffu) * 18) >> 32);
+    // One draw picks both rates (6 x 3 outcomes).
+    uint32_t rates = rng_.below(18);
     preempt_shift_ = 1 + rates / 3;
     stale_shift_ = 1 + rates % 3;
-    stay_run = static_cast<uint32_t>((r >> 32) & 0xffff) & ((2u << preempt_shift_) - 1);
-    newest_run = static_cast<uint32_t>(r >> 48) & ((2u << stale_shift_) - 1);
+    stay_run = gap(preempt_shift_);
+    newest_run = gap(stale_shift_);
   }
   // Called only when a run is used up: this choice is the non-default one.
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
@@ -54,7 +64,21 @@ class RandomSource final : public ChoiceSource {
   }
 
  private:
-  uint32_t gap(uint32_t shift) { return static_cast<uint32_t>(rng_.next()) & ((2u << shift) - 1); }
+  // Geometric: failures before the first success of trials that succeed with probability
+  // 2^-shift. A 64-bit draw holds 64/shift trials of `shift` bits each; a trial succeeds when its
+  // bits are all zero, found for all trials at once by and-ing the inverted draw with its shifts.
+  uint32_t gap(uint32_t shift) {
+    uint64_t starts = kTrialStarts[shift];
+    uint32_t run = 0;
+    for (;;) {
+      uint64_t z = ~rng_.next();
+      uint64_t all = z;
+      for (uint32_t k = 1; k < shift; ++k) all &= z >> k;
+      uint64_t hits = all & starts;
+      if (hits) return run + static_cast<uint32_t>(std::countr_zero(hits)) / shift;
+      run += 64 / shift;
+    }
+  }
   SplitMix64 rng_;
   uint32_t preempt_shift_ = 1;
   uint32_t stale_shift_ = 1;
