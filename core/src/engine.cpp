@@ -113,7 +113,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
     exit_bookkeeping(0);
     if (runnable) {
       current = pick_thread(false);
-      fiber_switch(host(), threads[current].fiber);
+      fiber_switch(host(), fiber_of(current));
     } else {
       report_deadlock_if_blocked(0);
     }
@@ -185,15 +185,26 @@ void Engine::Impl::run_thread_body(uint32_t tid) {
 }
 
 // Every spawned thread's fiber runs this: a fresh stack starts here; a reused one is re-initialised.
+// When a thread ends and the next one to run has not started yet, that thread runs on here, on the
+// same stack, without a context switch (thread_exit hands the stack over).
 void Engine::Impl::fiber_main(void* arg) {
   auto* th = static_cast<ThreadSlot*>(arg);
   fiber_first_entry(th->fiber);
   Impl* e = g_engine;
   uint32_t tid = static_cast<uint32_t>(th - e->threads);
-  th->started = true;
-  e->run_thread_body(tid);
-  e->thread_exit();
-  __builtin_unreachable();
+  for (;;) {
+    e->threads[tid].started = true;
+    e->run_thread_body(tid);
+    tid = e->thread_exit();
+  }
+}
+
+// The fiber to switch into for thread t. A spawned thread's stack is prepared only when it first
+// runs: spawning costs no stack work, and a thread that starts on a handed-over stack needs none.
+Fiber& Engine::Impl::fiber_of(uint32_t t) {
+  ThreadSlot& th = threads[t];
+  if (!th.started && t != 0) th.fiber.init(&Impl::fiber_main, &th);
+  return th.fiber;
 }
 
 // What a normal thread exit does besides leaving the runnable set: its buffered stores reach
@@ -216,8 +227,9 @@ void Engine::Impl::report_deadlock_if_blocked(uint32_t tid) {
 }
 
 // The end of a spawned thread: hand over to the next runnable thread, or back to thread 0's
-// context when no thread can run (the execution is over, or deadlocked).
-void Engine::Impl::thread_exit() {
+// context when no thread can run (the execution is over, or deadlocked). Returns only when the next
+// thread has not started: it then runs on this stack (see fiber_main).
+uint32_t Engine::Impl::thread_exit() {
   ThreadSlot& th = me();
   uint32_t tid = current;
   if (aborting || outcome.failed()) {
@@ -232,7 +244,11 @@ void Engine::Impl::thread_exit() {
     next = pick_thread(false);
   }
   current = next;
-  fiber_switch(th.fiber, threads[next].fiber, true);
+  if (next != 0 && !threads[next].started) {
+    th.fiber.swap_stacks(threads[next].fiber);  // this stack is free now; the next one is unused
+    return next;
+  }
+  fiber_switch(th.fiber, fiber_of(next), true);
   __builtin_unreachable();
 }
 
@@ -282,7 +298,7 @@ void Engine::Impl::switch_to(uint32_t next) {
   if (next == current) return;
   uint32_t prev = current;
   current = next;
-  fiber_switch(threads[prev].fiber, threads[next].fiber);
+  fiber_switch(threads[prev].fiber, fiber_of(next));
   // Resumed: `current` is us again (whoever switched here set it).
   if (aborting) throw AbortExecution{};
 }
@@ -389,7 +405,6 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   th.state = ThreadState::runnable;
   th.started = false;
   runnable |= 1u << tid;
-  th.fiber.init(&Impl::fiber_main, &th);
   if (Event* e = record(Op::spawn, tid, w)) e->value = tid;
   return tid;
 }

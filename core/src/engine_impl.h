@@ -235,7 +235,8 @@ struct Engine::Impl {
   void run_thread_body(uint32_t tid);
   void exit_bookkeeping(uint32_t tid);
   void report_deadlock_if_blocked(uint32_t tid);
-  void thread_exit();
+  uint32_t thread_exit();
+  Fiber& fiber_of(uint32_t t);
   [[noreturn]] void fail(FailureKind k, const char* oracle, std::string msg, const std::source_location* w);
   // Hot checks stay inline; their rare slow parts are out of line.
   void check_owner(uint32_t block, const char* what, const std::source_location& w) {

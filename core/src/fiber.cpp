@@ -106,8 +106,9 @@ char* map_or_die(std::size_t bytes) {
   return static_cast<char*>(m);
 }
 
-// A stack's lowest usable address; its guard page lies just below.
-char* take_stack() {
+// A stack's lowest usable address; its guard page lies just below. Out of line: Fiber::init is on
+// every thread's first run, this only on a slot's first.
+[[gnu::noinline]] char* take_stack() {
   char* pool = g_pool.load(std::memory_order_acquire);
   if (!pool) {
     char* fresh = map_or_die(kPooled * slot_bytes());

@@ -1,6 +1,7 @@
 // core/src/fiber.h: Fiber, a user-space execution context with a pooled stack, and the switch.
 #pragma once
 #include <cstddef>
+#include <utility>
 
 namespace sf {
 
@@ -21,6 +22,16 @@ struct Fiber {
 
   // Prepare a fresh stack so that the first switch into this fiber calls entry(arg).
   void init(void (*entry)(void*), void* arg);
+  // Exchange stacks (and their saved state) with `other`: hands the running stack to another
+  // thread slot whose own stack is not in use.
+  void swap_stacks(Fiber& other) {
+    std::swap(sp, other.sp);
+    std::swap(stack_base, other.stack_base);
+    std::swap(stack_size, other.stack_size);
+    std::swap(asan_fake_stack, other.asan_fake_stack);
+    std::swap(asan_bottom, other.asan_bottom);
+    std::swap(asan_size, other.asan_size);
+  }
   bool initialized() const { return stack_base != nullptr; }
 };
 

@@ -20,7 +20,7 @@ struct SplitMix64 {
   uint32_t below(uint32_t n) { return static_cast<uint32_t>(((next() >> 32) * n) >> 32); }
 };
 
-// Bit i*shift set for each whole trial of `shift` bits in a 64-bit draw (RandomSource::gap).
+// Bit i*shift set for each whole trial of `shift` bits in a 64-bit draw (RandomSource::draw).
 constexpr uint64_t trial_starts(uint32_t shift) {
   uint64_t starts = 0;
   for (uint32_t i = 0; i + shift <= 64; i += shift) starts |= 1ull << i;
@@ -32,9 +32,9 @@ inline constexpr uint64_t kTrialStarts[7] = {0, trial_starts(1), trial_starts(2)
 // Each execution draws how often to preempt (1/2 .. 1/64 of the schedule points) and how often a
 // load reads an older store (1/2 .. 1/8): dense and sparse preemption both get explored, which
 // finds both "many small steps" and "one preemption at the right place" bugs. Each choice is
-// non-default with probability 2^-shift; the number of default choices before the next
-// non-default one (geometric) is drawn at once, so the engine answers those without a call
-// (choice.h).
+// non-default with probability 2^-shift, independently. One random word decides the next 64/shift
+// choices of a stream at once (a trial is non-default when its `shift` bits are all zero), so the
+// engine answers the default ones in between without a call (choice.h).
 class RandomSource final : public ChoiceSource {
  public:
   explicit RandomSource(uint64_t seed) : rng_{seed} {}
@@ -43,20 +43,18 @@ class RandomSource final : public ChoiceSource {
     uint32_t rates = rng_.below(18);
     preempt_shift_ = 1 + rates / 3;
     stale_shift_ = 1 + rates % 3;
-    stay_run = gap(preempt_shift_);
-    newest_run = gap(stale_shift_);
+    preempt_hit_ = draw(preempt_shift_, stay_run);
+    stale_hit_ = draw(stale_shift_, newest_run);
   }
-  // Called only when a run is used up: this choice is the non-default one.
+  // Called when a stream's run of defaults is used up.
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
     switch (kind) {
       case ChoiceKind::thread:
-        stay_run = gap(preempt_shift_);
-        return 1 + rng_.below(n - 1);
+        return next_trial(preempt_shift_, preempt_hit_, stay_run) ? 1 + rng_.below(n - 1) : 0;
       case ChoiceKind::read:
       case ChoiceKind::flush:
       case ChoiceKind::store:
-        newest_run = gap(stale_shift_);
-        return 1 + rng_.below(n - 1);
+        return next_trial(stale_shift_, stale_hit_, newest_run) ? 1 + rng_.below(n - 1) : 0;
       case ChoiceKind::next:
         break;
     }
@@ -64,24 +62,40 @@ class RandomSource final : public ChoiceSource {
   }
 
  private:
-  // Geometric: failures before the first success of trials that succeed with probability
-  // 2^-shift. A 64-bit draw holds 64/shift trials of `shift` bits each; a trial succeeds when its
-  // bits are all zero, found for all trials at once by and-ing the inverted draw with its shifts.
-  uint32_t gap(uint32_t shift) {
-    uint64_t starts = kTrialStarts[shift];
-    uint32_t run = 0;
-    for (;;) {
-      uint64_t z = ~rng_.next();
-      uint64_t all = z;
-      for (uint32_t k = 1; k < shift; ++k) all &= z >> k;
-      uint64_t hits = all & starts;
-      if (hits) return run + static_cast<uint32_t>(std::countr_zero(hits)) / shift;
-      run += 64 / shift;
+  // Decides the next 64/shift trials: `run` gets the number of defaults before the first
+  // non-default one; returns whether there is one in this word (else all of them are defaults).
+  bool draw(uint32_t shift, uint32_t& run) {
+    uint64_t z = ~rng_.next();
+    uint64_t all = z;
+    for (uint32_t k = 1; k < shift; ++k) all &= z >> k;
+    uint64_t hits = all & kTrialStarts[shift];
+    if (hits) {
+      run = static_cast<uint32_t>(std::countr_zero(hits)) / shift;
+      return true;
     }
+    run = 64 / shift;
+    return false;
+  }
+  // The choice right after a run: non-default if the run ended at a hit (then the next run is
+  // drawn); else it is the first trial of a fresh word.
+  bool next_trial(uint32_t shift, bool& hit, uint32_t& run) {
+    if (hit) {
+      hit = draw(shift, run);
+      return true;
+    }
+    hit = draw(shift, run);
+    if (hit && run == 0) {  // this very choice is the hit
+      hit = draw(shift, run);
+      return true;
+    }
+    --run;  // this choice was the word's first (default) trial
+    return false;
   }
   SplitMix64 rng_;
   uint32_t preempt_shift_ = 1;
   uint32_t stale_shift_ = 1;
+  bool preempt_hit_ = false;
+  bool stale_hit_ = false;
 };
 
 }  // namespace sf
