@@ -47,10 +47,10 @@ void Engine::Impl::reset() {
     th.acq_pending.clear();
     th.fence_rel.clear();
     if (used) {
-      std::memset(th.cur().at, 0, used * sizeof(uint32_t));
-      std::memset(th.acq().at, 0, used * sizeof(uint32_t));
-      std::memset(th.rel().at, 0, used * sizeof(uint32_t));
-      std::memset(th.own().at, 0, used * sizeof(uint32_t));
+      zero_entries(th.cur(), used);
+      zero_entries(th.acq(), used);
+      zero_entries(th.rel(), used);
+      zero_entries(th.own(), used);
     }
     th.sb_head = th.sb_count = 0;
     th.unlocked_before = false;
@@ -58,9 +58,9 @@ void Engine::Impl::reset() {
     th.rcu_section = 0;
   }
   if (used) {
-    std::memset(mb_view.at, 0, used * sizeof(uint32_t));
-    std::memset(rcu_start_view.at, 0, used * sizeof(uint32_t));
-    std::memset(rcu_done_view.at, 0, used * sizeof(uint32_t));
+    zero_entries(mb_view, used);
+    zero_entries(rcu_start_view, used);
+    zero_entries(rcu_done_view, used);
   }
   mb_clock.clear();
   rcu_start_clock.clear();
@@ -262,12 +262,14 @@ void Engine::Impl::step_limit_reached() {
 
 uint32_t Engine::Impl::pick_thread(bool may_stay) {
   static_assert(kMaxThreads <= 16, "the rotation below works on 16 bits");
+  uint32_t others = runnable & ~(1u << current);
+  if (!may_stay && std::has_single_bit(others)) return static_cast<uint32_t>(std::countr_zero(others));
+  if (!may_stay && !others) return kNone;
   uint8_t options[kMaxThreads];
   uint32_t n = 0;
   if (may_stay) options[n++] = static_cast<uint8_t>(current);
   // The other runnable threads in cyclic order after the current one: rotate the mask so that
   // thread current+1 is bit 0, then walk its set bits.
-  uint32_t others = runnable & ~(1u << current);
   uint32_t shift = current + 1;
   uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
   while (rot) {
@@ -334,7 +336,7 @@ void Engine::Impl::reschedule_after_block() {
   switch_to(pick_thread(false));
 }
 
-void Engine::Impl::wake(WaitKind w, uint32_t id) {
+void Engine::Impl::wake_blocked(WaitKind w, uint32_t id) {
   for (uint32_t m = blocked; m; m &= m - 1) {
     uint32_t t = static_cast<uint32_t>(std::countr_zero(m));
     ThreadSlot& th = threads[t];
@@ -397,9 +399,9 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   if (weak) {
     ready_views(tid);
     uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
-    std::memcpy(th.cur().at, parent.cur().at, used * sizeof(uint32_t));
-    std::memcpy(th.acq().at, parent.cur().at, used * sizeof(uint32_t));
-    std::memcpy(th.rel().at, parent.cur().at, used * sizeof(uint32_t));
+    copy_entries(th.cur(), parent.cur(), used);
+    copy_entries(th.acq(), parent.cur(), used);
+    copy_entries(th.rel(), parent.cur(), used);
   }
   tick();
   th.state = ThreadState::runnable;

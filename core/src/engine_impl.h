@@ -38,6 +38,26 @@ enum class WaitKind : uint8_t { none, lock, join, rcu };
 struct View {
   uint32_t at[kMaxWeakLocations] = {};
 };
+// A view holds n meaningful entries (n: the locations of the execution). These copy or clear them a
+// 16-byte chunk at a time, inline: views are small, and a libc call per copy cost more than the copy.
+// Rounding n up to the chunk is safe: a thread view's entries past n are zero, and the entries past
+// n of a store or lock view are never read (their length says so).
+inline void copy_entries(View& dst, const View& src, uint32_t n) {
+  using Chunk = uint32_t __attribute__((vector_size(16)));
+  for (uint32_t i = 0; i < n; i += 4) {
+    Chunk c;
+    std::memcpy(&c, src.at + i, sizeof c);
+    std::memcpy(dst.at + i, &c, sizeof c);
+  }
+}
+inline void zero_entries(View& dst, uint32_t n) {
+  using Chunk = uint32_t __attribute__((vector_size(16)));
+  Chunk c = {};
+  __asm__("" : "+x"(c));  // an opaque zero: keeps the compiler from turning the loop into a memset call
+  for (uint32_t i = 0; i < n; i += 4) std::memcpy(dst.at + i, &c, sizeof c);
+}
+static_assert(kMaxWeakLocations % 4 == 0, "views are copied in chunks of four entries");
+
 // A thread's four views: current, what an acquire fence would add, what a release fence published,
 // and the newest store the thread itself made to each location.
 struct ThreadViews {
@@ -229,7 +249,11 @@ struct Engine::Impl {
   void cpu_relax();
   [[gnu::noinline]] void switch_to(uint32_t next);
   void block_current(WaitKind w, uint32_t id);
-  void wake(WaitKind w, uint32_t id);
+  // Makes the threads blocked on (w, id) runnable (for rcu: every thread waiting for a grace period).
+  void wake(WaitKind w, uint32_t id) {
+    if (blocked) wake_blocked(w, id);
+  }
+  void wake_blocked(WaitKind w, uint32_t id);
   void reschedule_after_block();
   std::string deadlock_message() const;
   void run_thread_body(uint32_t tid);

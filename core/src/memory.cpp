@@ -81,7 +81,7 @@ void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VCl
     size_t vs = size_t{loc} * kHistory + slot;
     View& mv = store_views[vs];
     store_view_len[vs] = std::min(nlocs, kMaxWeakLocations);
-    std::memcpy(mv.at, base->at, store_view_len[vs] * sizeof(uint32_t));
+    copy_entries(mv, *base, store_view_len[vs]);
     mv.at[loc] = ts;
     me().cur().at[loc] = ts;
     me().own().at[loc] = ts;
@@ -348,7 +348,7 @@ void Engine::Impl::fence_effects(rt::Fence f) {
     case rt::Fence::wmb:
       th.fence_rel = th.clock;
       tick();
-      if (weak) std::memcpy(th.rel().at, th.cur().at, n * sizeof(uint32_t));
+      if (weak) copy_entries(th.rel(), th.cur(), n);
       break;
     case rt::Fence::mb:
       th.clock.join(th.acq_pending);
@@ -359,8 +359,8 @@ void Engine::Impl::fence_effects(rt::Fence f) {
       if (weak) {
         view_join(th.cur(), th.acq());
         view_join(th.cur(), mb_view);
-        std::memcpy(mb_view.at, th.cur().at, n * sizeof(uint32_t));
-        std::memcpy(th.rel().at, th.cur().at, n * sizeof(uint32_t));
+        copy_entries(mb_view, th.cur(), n);
+        copy_entries(th.rel(), th.cur(), n);
       }
       break;
   }

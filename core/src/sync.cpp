@@ -151,7 +151,7 @@ void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
   l.clock = th.clock;
   if (weak) {
     lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
-    std::memcpy(lock_views[id].at, th.cur().at, lock_view_len[id] * sizeof(uint32_t));
+    copy_entries(lock_views[id], th.cur(), lock_view_len[id]);
   }
   tick();
   l.owner = kNone;
