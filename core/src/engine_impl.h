@@ -42,14 +42,15 @@ struct View {
 // 16-byte chunk at a time, inline: views are small, and a libc call per copy cost more than the copy.
 // Rounding n up to the chunk is safe: a thread view's entries past n are zero, and the entries past
 // n of a store or lock view are never read (their length says so).
-inline void copy_entries(View& dst, const View& src, uint32_t n) {
+inline void copy_entries(uint32_t* dst, const uint32_t* src, uint32_t n) {
   using Chunk = uint32_t __attribute__((vector_size(16)));
   for (uint32_t i = 0; i < n; i += 4) {
     Chunk c;
-    std::memcpy(&c, src.at + i, sizeof c);
-    std::memcpy(dst.at + i, &c, sizeof c);
+    std::memcpy(&c, src + i, sizeof c);
+    std::memcpy(dst + i, &c, sizeof c);
   }
 }
+inline void copy_entries(View& dst, const View& src, uint32_t n) { copy_entries(dst.at, src.at, n); }
 inline void zero_entries(View& dst, uint32_t n) {
   using Chunk = uint32_t __attribute__((vector_size(16)));
   Chunk c = {};
@@ -176,8 +177,15 @@ struct Engine::Impl {
   // --- objects, by id in creation order
   std::vector<Location> locs;
   uint32_t nlocs = 0;
-  std::vector<View> store_views;  // weak: [loc * kHistory + slot]
-  std::vector<uint32_t> store_view_len;  // entries of that view that are meaningful (the rest: 0)
+  // Weak memory: the view each kept store published. View i = loc * kHistory + slot starts at
+  // store_view_data[i * store_view_stride]; the stride covers every location of the execution and
+  // doubles (the views moved) when a new location needs more, so a small model's store views stay
+  // small. Only the first store_view_len[i] entries of view i are meaningful.
+  std::vector<uint32_t> store_view_data;
+  std::vector<uint32_t> store_view_len;
+  uint32_t store_view_stride = 16;
+  uint32_t* store_view(size_t i) { return store_view_data.data() + i * store_view_stride; }
+  void reserve_store_views(uint32_t locations);
   std::vector<VarMeta> vars;
   uint32_t nvars = 0;
   std::vector<LockMeta> locks;
@@ -302,6 +310,7 @@ struct Engine::Impl {
   bool forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const;  // own buffered store
   // Joins the first `len` entries of `from` (default: every location of this execution).
   void view_join(View& into, const View& from, uint32_t len = kNone) const;
+  void view_join(View& into, const uint32_t* from, uint32_t len) const;
   // Adds a store at modification-order position `ts` (append: L.max_ts + kTsStep).
   void insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* view_base, uint32_t ts);
   uint32_t store_position(const Location& L, uint32_t loc);  // lkmm: where a plain store goes

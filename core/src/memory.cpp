@@ -23,9 +23,25 @@ static void max_into(uint32_t* __restrict into, const uint32_t* __restrict from,
   for (uint32_t i = 0; i < n; ++i) into[i] = std::max(into[i], from[i]);
 }
 
-void Engine::Impl::view_join(View& into, const View& from, uint32_t len) const {
-  if (&into == &from) return;
-  max_into(into.at, from.at, std::min({nlocs, kMaxWeakLocations, len}));
+void Engine::Impl::view_join(View& into, const uint32_t* from, uint32_t len) const {
+  if (into.at == from) return;
+  max_into(into.at, from, std::min({nlocs, kMaxWeakLocations, len}));
+}
+void Engine::Impl::view_join(View& into, const View& from, uint32_t len) const { view_join(into, from.at, len); }
+
+void Engine::Impl::reserve_store_views(uint32_t locations) {
+  uint32_t stride = store_view_stride;
+  while (stride < locations) stride *= 2;
+  size_t slots = store_view_len.size();
+  size_t new_slots = std::max<size_t>(slots, std::bit_ceil(size_t{locations}) * kHistory);
+  if (stride == store_view_stride && new_slots == slots) return;
+  std::vector<uint32_t> data(new_slots * stride);
+  for (size_t i = 0; i < slots; ++i) {
+    copy_entries(data.data() + i * stride, store_view(i), store_view_len[i]);
+  }
+  store_view_data.swap(data);
+  store_view_stride = stride;
+  store_view_len.resize(new_slots);
 }
 
 uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind kind) {
@@ -37,10 +53,8 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
   }
   uint32_t id = nlocs++;
   if (id >= locs.size()) locs.resize(locs.size() * 2);
-  if (weak && size_t{id + 1} * kHistory > store_views.size()) {
-    size_t n = std::min<size_t>(kMaxWeakLocations, std::bit_ceil(size_t{id + 1})) * kHistory;
-    store_views.resize(n);
-    store_view_len.resize(n);
+  if (weak && (size_t{id + 1} * kHistory > store_view_len.size() || id + 1 > store_view_stride)) {
+    reserve_store_views(id + 1);
   }
   Location& L = locs[id];
   L.name = name;
@@ -79,10 +93,10 @@ void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VCl
   }
   if (weak) {
     size_t vs = size_t{loc} * kHistory + slot;
-    View& mv = store_views[vs];
+    uint32_t* mv = store_view(vs);
     store_view_len[vs] = std::min(nlocs, kMaxWeakLocations);
-    copy_entries(mv, *base, store_view_len[vs]);
-    mv.at[loc] = ts;
+    copy_entries(mv, base->at, store_view_len[vs]);
+    mv[loc] = ts;
     me().cur().at[loc] = ts;
     me().own().at[loc] = ts;
   }
@@ -166,7 +180,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     uint32_t ts = L.hist[chosen].ts;
     th.cur().at[loc] = std::max(view, ts);
     size_t slot = size_t{loc} * kHistory + chosen;
-    const View& mv = store_views[slot];
+    const uint32_t* mv = store_view(slot);
     // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
     // accesses through it; without dependency tracking, such a load is modelled as an acquire.
     if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur(), mv, store_view_len[slot]);
@@ -266,14 +280,14 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
   View& base = e.scratch;
   if (e.weak) {
     size_t slot = size_t{loc} * kHistory + L.newest;
-    const View& pv = e.store_views[slot];
+    const uint32_t* pv = e.store_view(slot);
     uint32_t plen = e.store_view_len[slot];
     if (acquire) e.view_join(th.cur(), pv, plen);
     e.view_join(th.acq(), pv, plen);
     th.cur().at[loc] = prev.ts;
     uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
     const View& mine = release ? th.cur() : th.rel();
-    for (uint32_t i = 0; i < n; ++i) base.at[i] = std::max(i < plen ? pv.at[i] : 0u, mine.at[i]);
+    for (uint32_t i = 0; i < n; ++i) base.at[i] = std::max(i < plen ? pv[i] : 0u, mine.at[i]);
   }
   e.insert_store(L, loc, nv, rel, &base, L.max_ts + kTsStep);  // an RMW is always last
   if (release) e.tick();
@@ -325,7 +339,7 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
   if (weak) {
     th.cur().at[loc] = cur.ts;
     size_t slot = size_t{loc} * kHistory + L.newest;
-    view_join(th.acq(), store_views[slot], store_view_len[slot]);
+    view_join(th.acq(), store_view(slot), store_view_len[slot]);
   }
   *expected = cur.value;
   if (Event* e = record(Op::cmpxchg_fail, loc, w)) {
