@@ -18,9 +18,8 @@ Engine::Impl::Impl() {
   locks.resize(2);
   lock_views.resize(2);
   lock_view_len.resize(2);
-  blocks.reserve(16);
-  events.reserve(256);
-  decisions.reserve(256);
+  // Events are recorded only when a trace is asked for (a replay): they grow then.
+  decisions.reserve(64);
 }
 
 Engine::Impl::~Impl() { release_all_blocks(); }
