@@ -12,12 +12,12 @@ namespace sf {
 Engine::Impl* g_engine = nullptr;
 
 Engine::Impl::Impl() {
+  for (uint32_t t = 0; t < kMaxThreads; ++t) {
+    threads[t].task = tasks[t];
+    threads[t].sb = reinterpret_cast<PendingStore*>(store_buffers[t]);
+  }
   // Tables start small and grow to what the model uses (a new Engine touches little memory).
-  locs.resize(4);
-  vars.resize(4);
-  locks.resize(2);
-  lock_views.resize(2);
-  lock_view_len.resize(2);
+  // The object tables start empty and grow (doubling) to what the model uses.
   // Events are recorded only when a trace is asked for (a replay): they grow then.
   decisions.reserve(64);
 }
@@ -57,9 +57,9 @@ void Engine::Impl::reset() {
     th.rcu_section = 0;
   }
   if (used) {
-    zero_entries(mb_view, used);
-    zero_entries(rcu_start_view, used);
-    zero_entries(rcu_done_view, used);
+    zero_entries(mb_view(), used);
+    zero_entries(rcu_start_view(), used);
+    zero_entries(rcu_done_view(), used);
   }
   mb_clock.clear();
   rcu_start_clock.clear();
@@ -103,7 +103,10 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   t0.state = ThreadState::runnable;
   t0.started = true;
   t0.clock.c[0] = 1;
-  if (weak) ready_views(0);
+  if (weak) {
+    ready_global_views();
+    ready_views(0);
+  }
   runnable = 1;
   current = 0;
   run_thread_body(0);

@@ -59,6 +59,12 @@ inline void zero_entries(View& dst, uint32_t n) {
 }
 static_assert(kMaxWeakLocations % 4 == 0, "views are copied in chunks of four entries");
 
+// The views of the whole execution (weak memory): what smp_mb()s published, what grace periods
+// published at their start and what ended reader sections published, and a work view.
+struct GlobalViews {
+  View mb, rcu_start, rcu_done, scratch;
+};
+
 // A thread's four views: current, what an acquire fence would add, what a release fence published,
 // and the newest store the thread itself made to each location.
 struct ThreadViews {
@@ -83,7 +89,7 @@ struct ThreadSlot {
   uint32_t wait_id = 0;
   rt::TaskFn invoke = nullptr;
   rt::TaskFn destroy = nullptr;
-  alignas(16) unsigned char task[kTaskBytes];
+  unsigned char* task = nullptr;  // kTaskBytes in Engine::Impl::tasks, set once by Impl()
   // happens-before (race detection, and the only ordering under sc)
   VClock clock, acq_pending, fence_rel;
   // weak memory (ThreadViews): see weak_views in Engine::Impl
@@ -93,7 +99,7 @@ struct ThreadSlot {
   View& rel() { return views->rel; }
   View& own() { return views->own; }
   // tso: the store buffer, a FIFO ring
-  PendingStore sb[kStoreBuffer];
+  PendingStore* sb = nullptr;  // kStoreBuffer entries in Engine::Impl::store_buffers, set by Impl()
   uint32_t sb_head = 0, sb_count = 0;
   bool unlocked_before = false;  // an unlock earlier in program order (for unlock+lock ordering)
   // RCU
@@ -195,20 +201,25 @@ struct Engine::Impl {
   std::vector<Block> blocks;
   uint32_t constructing_block = kNone;
   VClock mb_clock;  // smp_mb and fully ordered RMWs are totally ordered through this
-  View mb_view;
   // RCU: what every grace period start published (a reader section that begins later sees it),
   // and what every ended reader section published (a grace period's end sees it).
   VClock rcu_start_clock, rcu_done_clock;
-  View rcu_start_view, rcu_done_view;
-  View scratch;  // a work view, so that no View is built on the stack per operation
-  // Per-thread views, allocated raw (no constructor runs over them) and zeroed per slot on first
-  // weak use (views_ready bit t): a new Engine does not touch 16 KiB it may never need.
-  alignas(ThreadViews) unsigned char weak_views[kMaxThreads][sizeof(ThreadViews)];
+  // Weak memory only (GlobalViews): the views beside mb_clock and the RCU clocks.
+  GlobalViews* gviews = nullptr;
+  View& mb_view() { return gviews->mb; }
+  View& rcu_start_view() { return gviews->rcu_start; }
+  View& rcu_done_view() { return gviews->rcu_done; }
+  View& scratch() { return gviews->scratch; }  // a work view: no View is built on the stack
   uint32_t views_ready = 0;
   void ready_views(uint32_t t) {
     if (views_ready & (1u << t)) return;
     threads[t].views = ::new (weak_views[t]) ThreadViews{};
     views_ready |= 1u << t;
+  }
+  void ready_global_views() {
+    if (views_ready & (1u << 31)) return;
+    gviews = ::new (global_views) GlobalViews{};
+    views_ready |= 1u << 31;
   }
 
   // --- record
@@ -336,6 +347,17 @@ struct Engine::Impl {
   void touch_block(const void* p, const std::source_location& w);
   void release_all_blocks();
   void check_leaks();
+
+  // --- raw storage, last: a new Engine touches only the pages in front of it
+  // The views live in raw storage (no constructor runs over them), each zeroed on first weak use
+  // (views_ready bit t for thread slot t, bit 31 for the global ones): a new Engine does not touch
+  // the 18 KiB it may never need.
+  alignas(ThreadViews) unsigned char weak_views[kMaxThreads][sizeof(ThreadViews)];
+  alignas(GlobalViews) unsigned char global_views[sizeof(GlobalViews)];
+  // Likewise raw: spawned threads' callables, and TSO store buffers (every entry is written before
+  // it is read; PendingStore is an aggregate, so the bytes hold one as soon as it is assigned).
+  alignas(16) unsigned char tasks[kMaxThreads][kTaskBytes];
+  alignas(PendingStore) unsigned char store_buffers[kMaxThreads][kStoreBuffer * sizeof(PendingStore)];
 };
 
 // The engine running right now (one per process at a time).

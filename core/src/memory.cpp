@@ -52,7 +52,7 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
     fail(FailureKind::too_many, nullptr, buf, nullptr);
   }
   uint32_t id = nlocs++;
-  if (id >= locs.size()) locs.resize(locs.size() * 2);
+  if (id >= locs.size()) locs.resize(std::max<size_t>(4, locs.size() * 2));
   if (weak && (size_t{id + 1} * kHistory > store_view_len.size() || id + 1 > store_view_stride)) {
     reserve_store_views(id + 1);
   }
@@ -277,7 +277,7 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
   }
   VClock rel = prev.rel;
   rel.join(release ? th.clock : th.fence_rel);
-  View& base = e.scratch;
+  View* base = e.weak ? &e.scratch() : nullptr;
   if (e.weak) {
     size_t slot = size_t{loc} * kHistory + L.newest;
     const uint32_t* pv = e.store_view(slot);
@@ -287,9 +287,9 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
     th.cur().at[loc] = prev.ts;
     uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
     const View& mine = release ? th.cur() : th.rel();
-    for (uint32_t i = 0; i < n; ++i) base.at[i] = std::max(i < plen ? pv[i] : 0u, mine.at[i]);
+    for (uint32_t i = 0; i < n; ++i) base->at[i] = std::max(i < plen ? pv[i] : 0u, mine.at[i]);
   }
-  e.insert_store(L, loc, nv, rel, &base, L.max_ts + kTsStep);  // an RMW is always last
+  e.insert_store(L, loc, nv, rel, base, L.max_ts + kTsStep);  // an RMW is always last
   if (release) e.tick();
   if (full) e.fence_effects(rt::Fence::mb);
   *old_out = old;
@@ -372,8 +372,8 @@ void Engine::Impl::fence_effects(rt::Fence f) {
       tick();
       if (weak) {
         view_join(th.cur(), th.acq());
-        view_join(th.cur(), mb_view);
-        copy_entries(mb_view, th.cur(), n);
+        view_join(th.cur(), mb_view());
+        copy_entries(mb_view(), th.cur(), n);
         copy_entries(th.rel(), th.cur(), n);
       }
       break;

@@ -20,7 +20,7 @@ const char* short_file(const std::source_location& w) {
 uint32_t Engine::Impl::new_var(const char* name) {
   if (nvars >= kMaxLocations) fail(FailureKind::too_many, nullptr, "too many var<T> in one execution", nullptr);
   uint32_t id = nvars++;
-  if (id >= vars.size()) vars.resize(vars.size() * 2);
+  if (id >= vars.size()) vars.resize(std::max<size_t>(4, vars.size() * 2));
   VarMeta& v = vars[id];
   v.name = name;
   v.owner_block = constructing_block;
@@ -77,7 +77,7 @@ uint32_t Engine::Impl::new_lock(const char* name) {
   if (nlocks >= kMaxLocks) fail(FailureKind::too_many, nullptr, "too many locks in one execution", nullptr);
   uint32_t id = nlocks++;
   if (id >= locks.size()) {
-    locks.resize(locks.size() * 2);
+    locks.resize(std::max<size_t>(2, locks.size() * 2));
     lock_views.resize(locks.size());
     lock_view_len.resize(locks.size());
   }
@@ -169,7 +169,7 @@ void Engine::Impl::rcu_read_lock(const std::source_location& w) {
   if (th.rcu_depth++ == 0) {
     th.rcu_section++;
     th.clock.join(rcu_start_clock);
-    if (weak) view_join(th.cur(), rcu_start_view);
+    if (weak) view_join(th.cur(), rcu_start_view());
   }
   record(Op::rcu_read_lock, kNone, w);
 }
@@ -180,7 +180,7 @@ void Engine::Impl::rcu_read_unlock(const std::source_location& w) {
   if (th.rcu_depth == 0) fail(FailureKind::assertion, nullptr, "rcu_read_unlock without rcu_read_lock", &w);
   if (--th.rcu_depth == 0) {
     rcu_done_clock.join(th.clock);
-    if (weak) view_join(rcu_done_view, th.cur());
+    if (weak) view_join(rcu_done_view(), th.cur());
     tick();
     wake(WaitKind::rcu, 0);
   }
@@ -194,7 +194,7 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
   if (me().rcu_depth) fail(FailureKind::deadlock, nullptr, "synchronize_rcu inside an RCU read section", &w);
   fence_effects(rt::Fence::mb);
   rcu_start_clock.join(me().clock);
-  if (weak) view_join(rcu_start_view, me().cur());
+  if (weak) view_join(rcu_start_view(), me().cur());
   uint32_t waiting_section[kMaxThreads];
   for (uint32_t t = 0; t < nthreads; ++t) waiting_section[t] = threads[t].rcu_depth ? threads[t].rcu_section : 0;
   for (;;) {
@@ -214,7 +214,7 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
   // Every section that has ended is ordered before the end of this grace period. Under tso every
   // CPU has passed a quiescent state (a full barrier): all store buffers have drained.
   me().clock.join(rcu_done_clock);
-  if (weak) view_join(me().cur(), rcu_done_view);
+  if (weak) view_join(me().cur(), rcu_done_view());
   if (tso) {
     for (uint32_t t = 0; t < nthreads; ++t) drain(t);
   }
