@@ -284,17 +284,20 @@ class Bench:
         cap, seeds = self.cfg["ttff_cap"], self.cfg["seeds"]
         for t in TESTS:
             log(f"time to first failure: {t} ({seeds} seeds)")
-            res = {}
             modes = ["lkmm"] + ([] if t in WEAK_ONLY_BUGS else ["sc"])
+            # Every configuration of both tools runs once per seed, seed after seed (interleaved), so
+            # that a change in the machine's speed during the phase reaches both tools alike.
+            configs = {}
             for m in modes:
                 for st in STRATEGIES:
                     extra = ["--strategy", st] + (["--depth", str(PCT_DEPTH)] if st == "pct" else [])
-                    res[("sf", m, st)] = [
-                        self.record("ttff", s, run_json([self.sf, t, "bug", m, str(cap), str(s)] + extra))
-                        for s in range(1, seeds + 1)]
+                    configs[("sf", m, st)] = lambda s, m=m, extra=extra: [self.sf, t, "bug", m, str(cap), str(s)] + extra
             for sched in ("random", "bound"):
-                res[("rl", sched)] = [self.record("ttff", s, run_json([self.rl, t, "bug", sched, str(cap), str(s)]))
-                                      for s in range(1, seeds + 1)]
+                configs[("rl", sched)] = lambda s, sched=sched: [self.rl, t, "bug", sched, str(cap), str(s)]
+            res = {k: [] for k in configs}
+            for s in range(1, seeds + 1):
+                for k, argv in configs.items():
+                    res[k].append(self.record("ttff", s, run_json(argv(s))))
 
             def summary(ds, key="seconds"):
                 # A seed that never fails within the cap counts as infinitely slow.
@@ -467,7 +470,11 @@ def render(b, info, seconds):
     out.append(f"- First failure: schedfuzz runs both its random strategy (sf::RandomSource) and PCT "
                f"(sf::PctSource, depth {PCT_DEPTH}) on the same seeds, Relacy its random and bound schedulers; the "
                "goal compares schedfuzz's best strategy with Relacy's best scheduler (fastest median time per "
-               "test), both of each shown, the best first. \"loop\" is schedfuzz's search loop alone.")
+               "test), both of each shown, the best first. \"loop\" is schedfuzz's search loop alone. Seed by "
+               "seed, every configuration of both tools runs once before the next seed (interleaved), so a drift "
+               "in the machine's speed reaches both tools alike. Each run is a fresh process: the figure is "
+               "dominated by one-time costs (page faults, the first C++ exception of a schedfuzz process, "
+               "which unwinds the failing execution; Relacy abandons its fibers instead).")
     out.append("- schedfuzz times include the Engine's construction (Relacy's include all of rl::simulate); "
                "bug tests run schedfuzz in lkmm (sc cannot show the SB, MP and seqlock bugs), lost_update and "
                "vmalloc_cache also in sc. vmalloc_cache: schedfuzz runs its registry target (T1 mutates twice, "
