@@ -66,10 +66,12 @@ class RandomSource final : public ChoiceSource {
   // Decides the next 64/shift trials: `run` gets the number of defaults before the first
   // non-default one; returns whether there is one in this word (else all of them are defaults).
   bool draw(uint32_t shift, uint32_t& run) {
-    uint64_t z = ~rng_.next();
-    uint64_t all = z;
-    for (uint32_t k = 1; k < shift; ++k) all &= z >> k;
-    uint64_t hits = all & kTrialStarts[shift];
+    // The lowest all-zero trial, SWAR style (as for a zero byte in a word): subtracting 1 from
+    // every trial borrows through a zero one and sets its top bit. A borrow can mark a trial above
+    // a zero one falsely, never one below it, so the lowest mark is exact.
+    uint64_t r = rng_.next();
+    uint64_t starts = kTrialStarts[shift];
+    uint64_t hits = (r - starts) & ~r & (starts << (shift - 1));
     if (hits) {
       run = static_cast<uint32_t>(std::countr_zero(hits)) / shift;
       return true;
