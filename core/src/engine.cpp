@@ -281,6 +281,11 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
   }
   if (n == 0) return kNone;
   if (n == 1) return options[0];
+  if (!may_stay && source->uniform_next) {  // the fast path for a uniform `next` (choice.h)
+    uint32_t c = source->uniform_next->below(n);
+    decisions.push_back(Decision{ChoiceKind::next, n, c, options[c]});
+    return options[c];
+  }
   source->set_options(options, n);
   uint32_t c = decide(may_stay ? ChoiceKind::thread : ChoiceKind::next, n);
   source->set_options(nullptr, 0);

@@ -2,6 +2,8 @@
 #pragma once
 #include <cstdint>
 
+#include "schedfuzz/splitmix64.h"
+
 namespace sf {
 
 // What a decision is about. Option 0 is always the default, so that an exhausted or all-zero input
@@ -39,6 +41,9 @@ class ChoiceSource {
   // that must see every choice (replay, PCT, fuzz bytes) leaves both at 0.
   uint32_t stay_run = 0;
   uint32_t newest_run = 0;
+  // A source whose `next` answers are uniform may point this at its generator: the engine then
+  // draws them with uniform_next->below(n), exactly as such a choose() would, without the call.
+  SplitMix64* uniform_next = nullptr;
 
  protected:
   const uint8_t* option_tids_ = nullptr;

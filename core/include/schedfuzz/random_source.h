@@ -4,21 +4,9 @@
 #include <cstdint>
 
 #include "schedfuzz/choice.h"
+#include "schedfuzz/splitmix64.h"
 
 namespace sf {
-
-// SplitMix64: our own generator, so a seed means the same thing with every standard library.
-struct SplitMix64 {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n) by multiply-shift (no modulo bias worth speaking of for small n).
-  uint32_t below(uint32_t n) { return static_cast<uint32_t>(((next() >> 32) * n) >> 32); }
-};
 
 // Bit i*shift set for each whole trial of `shift` bits in a 64-bit draw (RandomSource::draw).
 constexpr uint64_t trial_starts(uint32_t shift) {
@@ -38,7 +26,10 @@ inline constexpr uint64_t kTrialStarts[7] = {0, trial_starts(1), trial_starts(2)
 // engine answers the default ones in between without a call (choice.h).
 class RandomSource final : public ChoiceSource {
  public:
-  explicit RandomSource(uint64_t seed) : rng_{seed} {}
+  // `next` answers are uniform: the engine draws them from this source's generator itself.
+  explicit RandomSource(uint64_t seed) : rng_{seed} { uniform_next = &rng_; }
+  RandomSource(const RandomSource&) = delete;  // uniform_next points into the object
+  RandomSource& operator=(const RandomSource&) = delete;
   void begin_execution() override {
     // One draw picks both rates (6 x 2 outcomes).
     uint32_t rates = rng_.below(12);
