@@ -36,7 +36,9 @@ class RandomSource final : public ChoiceSource {
     preempt_shift_ = 1 + rates / 2;
     stale_shift_ = 1 + rates % 2;
     preempt_hit_ = draw(preempt_shift_, stay_run);
-    stale_hit_ = draw(stale_shift_, newest_run);
+    // Stale-read choices exist only under weak memory: their first word is drawn at the first one.
+    stale_hit_ = false;
+    newest_run = 0;
   }
   // Called when a stream's run of defaults is used up.
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
