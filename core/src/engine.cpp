@@ -267,13 +267,22 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
   uint32_t others = runnable & ~(1u << current);
   if (!may_stay && std::has_single_bit(others)) return static_cast<uint32_t>(std::countr_zero(others));
   if (!may_stay && !others) return kNone;
+  // The other runnable threads in cyclic order after the current one: rotate the mask so that
+  // thread current+1 is bit 0; option k is its k-th set bit (after the current thread, if it may stay).
+  uint32_t shift = current + 1;
+  uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
+  if (!may_stay && source->uniform_next) {  // the fast path for a uniform `next` (choice.h)
+    uint32_t n = static_cast<uint32_t>(std::popcount(rot));
+    uint32_t c = source->uniform_next->below(n);
+    uint32_t r = rot;
+    for (uint32_t i = 0; i < c; ++i) r &= r - 1;
+    auto tid = static_cast<uint8_t>((shift + static_cast<uint32_t>(std::countr_zero(r))) % kMaxThreads);
+    decisions.push_back(Decision{ChoiceKind::next, n, c, tid});
+    return tid;
+  }
   uint8_t options[kMaxThreads];
   uint32_t n = 0;
   if (may_stay) options[n++] = static_cast<uint8_t>(current);
-  // The other runnable threads in cyclic order after the current one: rotate the mask so that
-  // thread current+1 is bit 0, then walk its set bits.
-  uint32_t shift = current + 1;
-  uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
   while (rot) {
     uint32_t b = static_cast<uint32_t>(std::countr_zero(rot));
     options[n++] = static_cast<uint8_t>((shift + b) % kMaxThreads);
@@ -281,11 +290,6 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
   }
   if (n == 0) return kNone;
   if (n == 1) return options[0];
-  if (!may_stay && source->uniform_next) {  // the fast path for a uniform `next` (choice.h)
-    uint32_t c = source->uniform_next->below(n);
-    decisions.push_back(Decision{ChoiceKind::next, n, c, options[c]});
-    return options[c];
-  }
   source->set_options(options, n);
   uint32_t c = decide(may_stay ? ChoiceKind::thread : ChoiceKind::next, n);
   source->set_options(nullptr, 0);
