@@ -45,22 +45,13 @@ void Engine::Impl::reset() {
     th.clock.clear();
     th.acq_pending.clear();
     th.fence_rel.clear();
-    if (used) {
-      zero_entries(th.cur(), used);
-      zero_entries(th.acq(), used);
-      zero_entries(th.rel(), used);
-      zero_entries(th.own(), used);
-    }
+    if (used) zero_entries_of(used, th.cur(), th.acq(), th.rel(), th.own());
     th.sb_head = th.sb_count = 0;
     th.unlocked_before = false;
     th.rcu_depth = 0;
     th.rcu_section = 0;
   }
-  if (used) {
-    zero_entries(mb_view(), used);
-    zero_entries(rcu_start_view(), used);
-    zero_entries(rcu_done_view(), used);
-  }
+  if (used) zero_entries_of(used, mb_view(), rcu_start_view(), rcu_done_view());
   mb_clock.clear();
   rcu_start_clock.clear();
   rcu_done_clock.clear();
@@ -410,9 +401,7 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   if (weak) {
     ready_views(tid);
     uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
-    copy_entries(th.cur(), parent.cur(), used);
-    copy_entries(th.acq(), parent.cur(), used);
-    copy_entries(th.rel(), parent.cur(), used);
+    copy_entries_to(used, parent.cur(), th.cur(), th.acq(), th.rel());
   }
   tick();
   th.state = ThreadState::runnable;

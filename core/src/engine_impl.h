@@ -51,11 +51,23 @@ inline void copy_entries(uint32_t* dst, const uint32_t* src, uint32_t n) {
   }
 }
 inline void copy_entries(View& dst, const View& src, uint32_t n) { copy_entries(dst.at, src.at, n); }
-inline void zero_entries(View& dst, uint32_t n) {
+// Copies the first n entries of `src` into several views in one pass.
+template <class... V>
+inline void copy_entries_to(uint32_t n, const View& src, V&... dsts) {
+  using Chunk = uint32_t __attribute__((vector_size(16)));
+  for (uint32_t i = 0; i < n; i += 4) {
+    Chunk c;
+    std::memcpy(&c, src.at + i, sizeof c);
+    (std::memcpy(dsts.at + i, &c, sizeof c), ...);
+  }
+}
+// Clears the first n entries of several views in one pass (one loop, a chunk of each per step).
+template <class... V>
+inline void zero_entries_of(uint32_t n, V&... views) {
   using Chunk = uint32_t __attribute__((vector_size(16)));
   Chunk c = {};
-  __asm__("" : "+x"(c));  // an opaque zero: keeps the compiler from turning the loop into a memset call
-  for (uint32_t i = 0; i < n; i += 4) std::memcpy(dst.at + i, &c, sizeof c);
+  __asm__("" : "+x"(c));  // an opaque zero: keeps the compiler from turning the loop into memset calls
+  for (uint32_t i = 0; i < n; i += 4) (std::memcpy(views.at + i, &c, sizeof c), ...);
 }
 static_assert(kMaxWeakLocations % 4 == 0, "views are copied in chunks of four entries");
 

@@ -373,8 +373,7 @@ void Engine::Impl::fence_effects(rt::Fence f) {
       if (weak) {
         view_join(th.cur(), th.acq());
         view_join(th.cur(), mb_view());
-        copy_entries(mb_view(), th.cur(), n);
-        copy_entries(th.rel(), th.cur(), n);
+        copy_entries_to(n, th.cur(), mb_view(), th.rel());
       }
       break;
   }
