@@ -111,6 +111,7 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   uint32_t next_slot = L.count % kHistory;
   if (L.count >= kHistory && next_slot == L.newest) return append;  // would evict the last store
   uint32_t view = me().cur().at[loc];
+  if (view >= L.max_ts) return append;  // it has seen the last store: nothing to go before
   uint32_t above[kHistory];
   uint32_t n = 0;
   uint32_t kept = std::min(L.count, kHistory);
@@ -162,21 +163,24 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     return v;
   }
   if (weak) {
-    // The stores this thread may read: those not before its view, newest first.
+    // The stores this thread may read: those not before its view, newest first. A thread whose
+    // view already holds the newest store may read only that one (no choice to make).
     uint32_t view = th.cur().at[loc];
-    uint32_t allowed[kHistory];
-    uint32_t n = 0;
-    uint32_t kept = std::min(L.count, kHistory);
-    for (uint32_t i = 0; i < kept; ++i) {
-      if (L.hist[i].ts < view) continue;
-      uint32_t k = n++;
-      while (k > 0 && L.hist[allowed[k - 1]].ts < L.hist[i].ts) {
-        allowed[k] = allowed[k - 1];
-        --k;
+    if (view < L.max_ts) {
+      uint32_t allowed[kHistory];
+      uint32_t n = 0;
+      uint32_t kept = std::min(L.count, kHistory);
+      for (uint32_t i = 0; i < kept; ++i) {
+        if (L.hist[i].ts < view) continue;
+        uint32_t k = n++;
+        while (k > 0 && L.hist[allowed[k - 1]].ts < L.hist[i].ts) {
+          allowed[k] = allowed[k - 1];
+          --k;
+        }
+        allowed[k] = i;
       }
-      allowed[k] = i;
+      if (n > 1) chosen = allowed[decide(ChoiceKind::read, n)];
     }
-    if (n > 1) chosen = allowed[decide(ChoiceKind::read, n)];
     uint32_t ts = L.hist[chosen].ts;
     th.cur().at[loc] = std::max(view, ts);
     size_t slot = size_t{loc} * kHistory + chosen;
