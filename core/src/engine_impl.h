@@ -2,6 +2,7 @@
 // (scheduler in engine.cpp, memory model in memory.cpp, locks/RCU/plain data in sync.cpp, the model
 // heap in heap.cpp). Internal: nothing outside core/src includes it.
 #pragma once
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -59,6 +60,19 @@ inline void copy_entries_to(uint32_t n, const View& src, V&... dsts) {
     Chunk c;
     std::memcpy(&c, src.at + i, sizeof c);
     (std::memcpy(dsts.at + i, &c, sizeof c), ...);
+  }
+}
+// Joins (entry-wise max) the first n entries of `from` into `into`. Past n up to the chunk boundary
+// both hold zeros: thread views are zero past the execution's locations, and a store view is
+// written by copying a whole chunk of a view that is (see rmw_core, which pads its work view).
+inline void join_entries(uint32_t* into, const uint32_t* from, uint32_t n) {
+  using Chunk = uint32_t __attribute__((vector_size(16)));
+  for (uint32_t i = 0; i < n; i += 4) {
+    Chunk a, b;
+    std::memcpy(&a, into + i, sizeof a);
+    std::memcpy(&b, from + i, sizeof b);
+    a = a > b ? a : b;
+    std::memcpy(into + i, &a, sizeof a);
   }
 }
 // Clears the first n entries of several views in one pass (one loop, a chunk of each per step).
@@ -332,8 +346,10 @@ struct Engine::Impl {
   void drain(uint32_t tid);              // all of them (fences, RMWs, locks, thread exit)
   bool forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const;  // own buffered store
   // Joins the first `len` entries of `from` (default: every location of this execution).
-  void view_join(View& into, const View& from, uint32_t len = kNone) const;
-  void view_join(View& into, const uint32_t* from, uint32_t len) const;
+  void view_join(View& into, const uint32_t* from, uint32_t len) const {
+    join_entries(into.at, from, std::min({nlocs, kMaxWeakLocations, len}));
+  }
+  void view_join(View& into, const View& from, uint32_t len = kNone) const { view_join(into, from.at, len); }
   // Adds a store at modification-order position `ts` (append: L.max_ts + kTsStep).
   void insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* view_base, uint32_t ts);
   uint32_t store_position(const Location& L, uint32_t loc);  // lkmm: where a plain store goes

@@ -18,17 +18,6 @@
 namespace sf {
 
 
-// Two distinct views (restrict lets the loop vectorize: four lanes per pmaxud).
-static void max_into(uint32_t* __restrict into, const uint32_t* __restrict from, uint32_t n) {
-  for (uint32_t i = 0; i < n; ++i) into[i] = std::max(into[i], from[i]);
-}
-
-void Engine::Impl::view_join(View& into, const uint32_t* from, uint32_t len) const {
-  if (into.at == from) return;
-  max_into(into.at, from, std::min({nlocs, kMaxWeakLocations, len}));
-}
-void Engine::Impl::view_join(View& into, const View& from, uint32_t len) const { view_join(into, from.at, len); }
-
 void Engine::Impl::reserve_store_views(uint32_t locations) {
   uint32_t stride = store_view_stride;
   while (stride < locations) stride *= 2;
@@ -291,7 +280,10 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
     th.cur().at[loc] = prev.ts;
     uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
     const View& mine = release ? th.cur() : th.rel();
+    // Padded with zeros to the chunk boundary: the store's view is copied (and later joined) by
+    // whole chunks.
     for (uint32_t i = 0; i < n; ++i) base->at[i] = std::max(i < plen ? pv[i] : 0u, mine.at[i]);
+    for (uint32_t i = n; i % 4; ++i) base->at[i] = 0;
   }
   e.insert_store(L, loc, nv, rel, base, L.max_ts + kTsStep);  // an RMW is always last
   if (release) e.tick();
