@@ -16,9 +16,8 @@ Engine::Impl::Impl() {
     threads[t].task = tasks[t];
     threads[t].sb = reinterpret_cast<PendingStore*>(store_buffers[t]);
   }
-  // Tables start small and grow to what the model uses (a new Engine touches little memory).
-  // The object tables start empty and grow (doubling) to what the model uses.
-  // Events are recorded only when a trace is asked for (a replay): they grow then.
+  // The object tables start empty and grow (doubling) to what the model uses, and events are
+  // recorded only when a trace is asked for (a replay): a new Engine touches little memory.
   decisions.reserve(64);
 }
 

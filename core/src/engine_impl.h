@@ -39,10 +39,11 @@ enum class WaitKind : uint8_t { none, lock, join, rcu };
 struct View {
   uint32_t at[kMaxWeakLocations] = {};
 };
-// A view holds n meaningful entries (n: the locations of the execution). These copy or clear them a
-// 16-byte chunk at a time, inline: views are small, and a libc call per copy cost more than the copy.
-// Rounding n up to the chunk is safe: a thread view's entries past n are zero, and the entries past
-// n of a store or lock view are never read (their length says so).
+// A view holds n meaningful entries (n: the locations of the execution). These copy, join or clear
+// them a 16-byte chunk at a time, inline: views are small, and a libc call per copy cost more than
+// the copy. Rounding n up to the chunk is safe because every view is zero from n to the chunk
+// boundary: thread and global views are zero past the execution's locations, and store and lock
+// views are whole-chunk copies of such views (rmw_core pads its work view to the chunk).
 inline void copy_entries(uint32_t* dst, const uint32_t* src, uint32_t n) {
   using Chunk = uint32_t __attribute__((vector_size(16)));
   for (uint32_t i = 0; i < n; i += 4) {
@@ -62,9 +63,7 @@ inline void copy_entries_to(uint32_t n, const View& src, V&... dsts) {
     (std::memcpy(dsts.at + i, &c, sizeof c), ...);
   }
 }
-// Joins (entry-wise max) the first n entries of `from` into `into`. Past n up to the chunk boundary
-// both hold zeros: thread views are zero past the execution's locations, and a store view is
-// written by copying a whole chunk of a view that is (see rmw_core, which pads its work view).
+// Joins (entry-wise max) the first n entries of `from` into `into`.
 inline void join_entries(uint32_t* into, const uint32_t* from, uint32_t n) {
   using Chunk = uint32_t __attribute__((vector_size(16)));
   for (uint32_t i = 0; i < n; i += 4) {
