@@ -176,16 +176,29 @@ static bool load_schedule(const std::string& path, ScheduleFile* f, models::Targ
   return true;
 }
 
-int cmd_replay(const ReplayArgs& a) {
-  ScheduleFile f;
-  std::string error;
+// A schedule file loaded and replayed strictly once: what replay and minimize both start from.
+struct LoadedSchedule {
+  ScheduleFile file;
   models::TargetCall call{};
   RunOptions opts;
-  if (!load_schedule(a.file, &f, &call, &opts, &error)) return usage_error(error);
+  ReplayResult first;
+};
+
+// Returns 0, or the exit code of the one-line error already printed.
+int load_and_replay(const std::string& path, Engine& engine, LoadedSchedule* s) {
+  std::string error;
+  if (!load_schedule(path, &s->file, &s->call, &s->opts, &error)) return usage_error(error);
+  s->first = replay(engine, &models::TargetCall::body, &s->call, s->file.decisions, s->opts);
+  if (!s->first.divergence.empty()) return usage_error(path + ": " + s->first.divergence);
+  return 0;
+}
+
+int cmd_replay(const ReplayArgs& a) {
   Engine engine;
-  ReplayResult r = replay(engine, &models::TargetCall::body, &call, f.decisions, opts);
-  if (!r.divergence.empty()) return usage_error(a.file + ": " + r.divergence);
-  const Outcome& o = r.outcome;
+  LoadedSchedule s;
+  if (int code = load_and_replay(a.file, engine, &s)) return code;
+  const ScheduleFile& f = s.file;
+  const Outcome& o = s.first.outcome;
   if (!a.quiet) {
     std::printf("# %s %s, memory %s, %zu decisions\n", f.target.c_str(), f.variant.c_str(),
                 std::string(memory_mode_name(f.memory)).c_str(), f.decisions.size());
@@ -211,16 +224,13 @@ int cmd_replay(const ReplayArgs& a) {
 }
 
 int cmd_minimize(const MinimizeArgs& a) {
-  ScheduleFile f;
-  std::string error;
-  models::TargetCall call{};
-  RunOptions opts;
-  if (!load_schedule(a.file, &f, &call, &opts, &error)) return usage_error(error);
   Engine engine;
-  ReplayResult first = replay(engine, &models::TargetCall::body, &call, f.decisions, opts);
-  if (!first.divergence.empty()) return usage_error(a.file + ": " + first.divergence);
-  if (!first.outcome.failed()) return usage_error(a.file + ": the schedule does not fail: nothing to minimize");
-  MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, f.decisions, opts);
+  LoadedSchedule s;
+  if (int code = load_and_replay(a.file, engine, &s)) return code;
+  if (!s.first.outcome.failed()) return usage_error(a.file + ": the schedule does not fail: nothing to minimize");
+  ScheduleFile& f = s.file;
+  std::string error;
+  MinimizeResult m = minimize(engine, &models::TargetCall::body, &s.call, f.decisions, s.opts);
   f.decisions = m.decisions;
   f.expect = m.outcome.failure_name();
   f.trace_hash = m.outcome.trace_hash;
