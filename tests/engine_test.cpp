@@ -290,3 +290,44 @@ TEST(Readme, MessagePassingExample) {
   }
 }
 }  // namespace
+
+namespace {
+// The message of a failing oracle, formatted by the engine.
+template <class... A>
+std::string oracle_message(const char* fmt, A... a) {
+  Engine e;
+  test::FnBody b{[&] { oracle(false, "o", Fmt(fmt), a...); }};
+  FuzzBytesSource empty(nullptr, 0);
+  std::string m = e.run(&test::FnBody::call, &b, empty).message;
+  return m.substr(0, m.rfind(" ("));  // without " (file:line)"
+}
+template <class... A>
+std::string printf_message(const char* fmt, A... a) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, fmt, a...);
+  return buf;
+}
+}  // namespace
+
+// Failure messages are formatted by the engine's own formatter for plain conversions and by
+// vsnprintf for the rest: both must read exactly as printf would.
+TEST(Engine, FailureMessagesFormatLikePrintf) {
+  int x = 3;
+  EXPECT_EQ(oracle_message("d=%d i=%i u=%u x=%x X=%X c=%c s=%s %%", -42, 7, 4000000000u, 0xbeefu, 0xbeefu, 'q', "str"),
+            printf_message("d=%d i=%i u=%u x=%x X=%X c=%c s=%s %%", -42, 7, 4000000000u, 0xbeefu, 0xbeefu, 'q', "str"));
+  EXPECT_EQ(oracle_message("%ld %lu %lld %llu %zu %hhd %hu %jd %td", -5L, 6UL, -7LL, 8ULL, size_t{9},
+                           static_cast<signed char>(-3), static_cast<unsigned short>(65535), intmax_t{-1}, ptrdiff_t{-2}),
+            printf_message("%ld %lu %lld %llu %zu %hhd %hu %jd %td", -5L, 6UL, -7LL, 8ULL, size_t{9},
+                           static_cast<signed char>(-3), static_cast<unsigned short>(65535), intmax_t{-1}, ptrdiff_t{-2}));
+  EXPECT_EQ(oracle_message("%d %lld", INT32_MIN, static_cast<long long>(INT64_MIN)),
+            printf_message("%d %lld", INT32_MIN, static_cast<long long>(INT64_MIN)));
+  EXPECT_EQ(oracle_message("p=%p", static_cast<void*>(&x)), printf_message("p=%p", static_cast<void*>(&x)));
+  // Width, precision, flags and floating point go to vsnprintf.
+  EXPECT_EQ(oracle_message("[%5d] [%-3u] [%.2f] [%08x]", 12, 3u, 1.5, 0xabu),
+            printf_message("[%5d] [%-3u] [%.2f] [%08x]", 12, 3u, 1.5, 0xabu));
+  // No arguments: the text as written.
+  EXPECT_EQ(oracle_message("100% sure"), "100% sure");
+  // Long messages are cut, not overrun.
+  std::string big(2000, 'a');
+  EXPECT_EQ(oracle_message("%s", big.c_str()), std::string(511, 'a'));
+}

@@ -358,9 +358,12 @@ void Engine::Impl::fail(FailureKind k, const char* oracle_name, std::string msg,
     if (w) {
       const char* f = w->file_name();
       const char* slash = std::strrchr(f, '/');
-      char buf[256];
-      std::snprintf(buf, sizeof buf, " (%s:%u)", slash ? slash + 1 : f, static_cast<unsigned>(w->line()));
-      outcome.message += buf;
+      // " (file:line)", without snprintf (see message_format.cpp for why)
+      outcome.message += " (";
+      outcome.message += slash ? slash + 1 : f;
+      outcome.message += ':';
+      outcome.message += std::to_string(w->line());
+      outcome.message += ')';
     }
     outcome.step = steps;
     outcome.thread = current;

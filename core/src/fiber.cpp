@@ -91,10 +91,9 @@ std::atomic<char*> g_pool{nullptr};
 std::atomic<uint32_t> g_pool_used{0};
 std::atomic<uint32_t> g_pool_guarded{0};
 
-std::size_t page_size() {
-  static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  return page;
-}
+// x86-64 Linux pages are 4 KiB (the context switch above is x86-64 only). A constant, not
+// sysconf(): that call faulted two libc pages in on a process's first execution.
+constexpr std::size_t page_size() { return 4096; }
 std::size_t slot_bytes() { return kFiberStackBytes + page_size(); }
 
 char* map_or_die(std::size_t bytes) {

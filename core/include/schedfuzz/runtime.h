@@ -72,5 +72,7 @@ bool ghost_happened_before(const Stamp& s);
 bool weak_memory();  // the execution runs under tso or lkmm
 
 [[noreturn]] void fail(bool is_oracle, const char* oracle, const char* message, const Where& w);
+// fail() with a printf-style message (core/src/message_format.cpp).
+[[noreturn]] void fail_format(bool is_oracle, const char* oracle, const Where& w, const char* fmt, ...);
 void note(const char* text);  // a line in the trace, no schedule point
 }  // namespace sf::rt

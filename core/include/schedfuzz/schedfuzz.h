@@ -35,13 +35,11 @@ T from_bits(uint64_t b) {
 }
 template <class... A>
 [[noreturn]] void fail_fmt(bool oracle, const char* name, const Where& w, const char* fmt, A... a) {
-  char buf[512];
   if constexpr (sizeof...(A) == 0) {
-    std::snprintf(buf, sizeof buf, "%s", fmt);
+    rt::fail(oracle, name, fmt, w);  // no arguments: the text as written, '%' included
   } else {
-    std::snprintf(buf, sizeof buf, fmt, a...);
+    rt::fail_format(oracle, name, w, fmt, a...);
   }
-  rt::fail(oracle, name, buf, w);
 }
 }  // namespace detail
 
