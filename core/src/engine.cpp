@@ -93,10 +93,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   t0.state = ThreadState::runnable;
   t0.started = true;
   t0.clock.c[0] = 1;
-  if (weak) {
-    ready_global_views();
-    ready_views(0);
-  }
+  if (weak && !thread_views.slots()) reserve_views(0, 0);
   runnable = 1;
   current = 0;
   run_thread_body(0);
@@ -401,7 +398,6 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   th.clock = parent.clock;
   th.clock.c[tid] = 1;
   if (weak) {
-    ready_views(tid);
     uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
     copy_entries_to(used, parent.cur(), th.cur(), th.acq(), th.rel());
   }

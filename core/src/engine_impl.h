@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fiber.h"
+#include "view_table.h"
 #include "schedfuzz/choice.h"
 #include "schedfuzz/clock.h"
 #include "schedfuzz/engine.h"
@@ -27,7 +28,7 @@ namespace sf {
 struct AbortExecution {};
 
 inline constexpr uint32_t kNone = 0xffffffffu;
-// Locations whose stores carry views under weak memory (views are dense arrays of this width).
+// Locations per execution under weak memory (every view holds an entry for each; view_table.h).
 inline constexpr uint32_t kMaxWeakLocations = 128;
 // Distance between appended stores' modification-order stamps: room to insert 8 levels deep.
 inline constexpr uint32_t kTsStep = 256;
@@ -35,66 +36,13 @@ inline constexpr uint32_t kTsStep = 256;
 enum class ThreadState : uint8_t { free, runnable, blocked, finished };
 enum class WaitKind : uint8_t { none, lock, join, rcu };
 
-// A view: for each location, the lowest modification-order index this thread may still read.
-struct View {
-  uint32_t at[kMaxWeakLocations] = {};
-};
-// A view holds n meaningful entries (n: the locations of the execution). These copy, join or clear
-// them a 16-byte chunk at a time, inline: views are small, and a libc call per copy cost more than
-// the copy. Rounding n up to the chunk is safe because every view is zero from n to the chunk
-// boundary: thread and global views are zero past the execution's locations, and store and lock
-// views are whole-chunk copies of such views (rmw_core pads its work view to the chunk).
-inline void copy_entries(uint32_t* dst, const uint32_t* src, uint32_t n) {
-  using Chunk = uint32_t __attribute__((vector_size(16)));
-  for (uint32_t i = 0; i < n; i += 4) {
-    Chunk c;
-    std::memcpy(&c, src + i, sizeof c);
-    std::memcpy(dst + i, &c, sizeof c);
-  }
-}
-inline void copy_entries(View& dst, const View& src, uint32_t n) { copy_entries(dst.at, src.at, n); }
-// Copies the first n entries of `src` into several views in one pass.
-template <class... V>
-inline void copy_entries_to(uint32_t n, const View& src, V&... dsts) {
-  using Chunk = uint32_t __attribute__((vector_size(16)));
-  for (uint32_t i = 0; i < n; i += 4) {
-    Chunk c;
-    std::memcpy(&c, src.at + i, sizeof c);
-    (std::memcpy(dsts.at + i, &c, sizeof c), ...);
-  }
-}
-// Joins (entry-wise max) the first n entries of `from` into `into`.
-inline void join_entries(uint32_t* into, const uint32_t* from, uint32_t n) {
-  using Chunk = uint32_t __attribute__((vector_size(16)));
-  for (uint32_t i = 0; i < n; i += 4) {
-    Chunk a, b;
-    std::memcpy(&a, into + i, sizeof a);
-    std::memcpy(&b, from + i, sizeof b);
-    a = a > b ? a : b;
-    std::memcpy(into + i, &a, sizeof a);
-  }
-}
-// Clears the first n entries of several views in one pass (one loop, a chunk of each per step).
-template <class... V>
-inline void zero_entries_of(uint32_t n, V&... views) {
-  using Chunk = uint32_t __attribute__((vector_size(16)));
-  Chunk c = {};
-  __asm__("" : "+x"(c));  // an opaque zero: keeps the compiler from turning the loop into memset calls
-  for (uint32_t i = 0; i < n; i += 4) (std::memcpy(views.at + i, &c, sizeof c), ...);
-}
-static_assert(kMaxWeakLocations % 4 == 0, "views are copied in chunks of four entries");
-
-// The views of the whole execution (weak memory): what smp_mb()s published, what grace periods
-// published at their start and what ended reader sections published, and a work view.
-struct GlobalViews {
-  View mb, rcu_start, rcu_done, scratch;
-};
-
-// A thread's four views: current, what an acquire fence would add, what a release fence published,
-// and the newest store the thread itself made to each location.
-struct ThreadViews {
-  View cur, acq, rel, own;
-};
+// Slots of the thread/global view table: four per thread slot (current, what an acquire fence would
+// add, what a release fence published, the newest store the thread itself made to each location),
+// then the execution's global views (what smp_mb()s published, what grace periods published at
+// their start, what ended reader sections published, and a work view).
+inline constexpr uint32_t kViewsPerThread = 4;
+inline constexpr uint32_t kGlobalViewSlot = kMaxThreads * kViewsPerThread;
+inline constexpr uint32_t kThreadViewSlots = kGlobalViewSlot + 4;
 
 // A store waiting in a thread's TSO store buffer: visible to its own loads, not yet to others.
 struct PendingStore {
@@ -117,12 +65,13 @@ struct ThreadSlot {
   unsigned char* task = nullptr;  // kTaskBytes in Engine::Impl::tasks, set once by Impl()
   // happens-before (race detection, and the only ordering under sc)
   VClock clock, acq_pending, fence_rel;
-  // weak memory (ThreadViews): see weak_views in Engine::Impl
-  ThreadViews* views = nullptr;
-  View& cur() { return views->cur; }
-  View& acq() { return views->acq; }
-  View& rel() { return views->rel; }
-  View& own() { return views->own; }
+  // weak memory: this slot's four views in Engine::Impl::thread_views (set by place_views())
+  uint32_t* views = nullptr;
+  uint32_t view_stride = 0;
+  View cur() { return View{views}; }
+  View acq() { return View{views + view_stride}; }
+  View rel() { return View{views + 2 * view_stride}; }
+  View own() { return View{views + 3 * view_stride}; }
   // tso: the store buffer, a FIFO ring
   PendingStore* sb = nullptr;  // kStoreBuffer entries in Engine::Impl::store_buffers, set by Impl()
   uint32_t sb_head = 0, sb_count = 0;
@@ -208,20 +157,21 @@ struct Engine::Impl {
   // --- objects, by id in creation order
   std::vector<Location> locs;
   uint32_t nlocs = 0;
-  // Weak memory: the view each kept store published. View i = loc * kHistory + slot starts at
-  // store_view_data[i * store_view_stride]; the stride covers every location of the execution and
-  // doubles (the views moved) when a new location needs more, so a small model's store views stay
-  // small. Only the first store_view_len[i] entries of view i are meaningful.
-  std::vector<uint32_t> store_view_data;
+  // Weak memory: the view each kept store published (slot loc * kHistory + ring slot; only the
+  // first store_view_len[slot] entries are meaningful), the threads' and global views, and the
+  // view each lock's last unlock published (slot: lock id).
+  ViewTable store_views;
   std::vector<uint32_t> store_view_len;
-  uint32_t store_view_stride = 16;
-  uint32_t* store_view(size_t i) { return store_view_data.data() + i * store_view_stride; }
-  void reserve_store_views(uint32_t locations);
+  uint32_t* store_view(size_t i) { return store_views.at(i).at; }
+  ViewTable thread_views;
+  ViewTable lock_views;
+  // Makes room in every view table for `locations` entries (and for `store_slots` store views).
+  void reserve_views(uint32_t locations, size_t store_slots);
+  void place_views();  // points each thread slot at its views (after thread_views moved)
   std::vector<VarMeta> vars;
   uint32_t nvars = 0;
   std::vector<LockMeta> locks;
   uint32_t nlocks = 0;
-  std::vector<View> lock_views;
   std::vector<uint32_t> lock_view_len;
   std::vector<Block> blocks;
   uint32_t constructing_block = kNone;
@@ -229,23 +179,11 @@ struct Engine::Impl {
   // RCU: what every grace period start published (a reader section that begins later sees it),
   // and what every ended reader section published (a grace period's end sees it).
   VClock rcu_start_clock, rcu_done_clock;
-  // Weak memory only (GlobalViews): the views beside mb_clock and the RCU clocks.
-  GlobalViews* gviews = nullptr;
-  View& mb_view() { return gviews->mb; }
-  View& rcu_start_view() { return gviews->rcu_start; }
-  View& rcu_done_view() { return gviews->rcu_done; }
-  View& scratch() { return gviews->scratch; }  // a work view: no View is built on the stack
-  uint32_t views_ready = 0;
-  void ready_views(uint32_t t) {
-    if (views_ready & (1u << t)) return;
-    threads[t].views = ::new (weak_views[t]) ThreadViews{};
-    views_ready |= 1u << t;
-  }
-  void ready_global_views() {
-    if (views_ready & (1u << 31)) return;
-    gviews = ::new (global_views) GlobalViews{};
-    views_ready |= 1u << 31;
-  }
+  // Weak memory only: the views beside mb_clock and the RCU clocks, and a work view.
+  View mb_view() { return thread_views.at(kGlobalViewSlot); }
+  View rcu_start_view() { return thread_views.at(kGlobalViewSlot + 1); }
+  View rcu_done_view() { return thread_views.at(kGlobalViewSlot + 2); }
+  View scratch() { return thread_views.at(kGlobalViewSlot + 3); }  // no View is built on the stack
 
   // --- record
   Outcome outcome;
@@ -345,12 +283,12 @@ struct Engine::Impl {
   void drain(uint32_t tid);              // all of them (fences, RMWs, locks, thread exit)
   bool forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const;  // own buffered store
   // Joins the first `len` entries of `from` (default: every location of this execution).
-  void view_join(View& into, const uint32_t* from, uint32_t len) const {
+  void view_join(View into, const uint32_t* from, uint32_t len) const {
     join_entries(into.at, from, std::min({nlocs, kMaxWeakLocations, len}));
   }
-  void view_join(View& into, const View& from, uint32_t len = kNone) const { view_join(into, from.at, len); }
+  void view_join(View into, View from, uint32_t len = kNone) const { view_join(into, from.at, len); }
   // Adds a store at modification-order position `ts` (append: L.max_ts + kTsStep).
-  void insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* view_base, uint32_t ts);
+  void insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const uint32_t* view_base, uint32_t ts);
   uint32_t store_position(const Location& L, uint32_t loc);  // lkmm: where a plain store goes
 
   // sync.cpp
@@ -376,13 +314,8 @@ struct Engine::Impl {
   void check_leaks();
 
   // --- raw storage, last: a new Engine touches only the pages in front of it
-  // The views live in raw storage (no constructor runs over them), each zeroed on first weak use
-  // (views_ready bit t for thread slot t, bit 31 for the global ones): a new Engine does not touch
-  // the 18 KiB it may never need.
-  alignas(ThreadViews) unsigned char weak_views[kMaxThreads][sizeof(ThreadViews)];
-  alignas(GlobalViews) unsigned char global_views[sizeof(GlobalViews)];
-  // Likewise raw: spawned threads' callables, and TSO store buffers (every entry is written before
-  // it is read; PendingStore is an aggregate, so the bytes hold one as soon as it is assigned).
+  // Spawned threads' callables, and TSO store buffers (every entry is written before it is read;
+  // PendingStore is an aggregate, so the bytes hold one as soon as it is assigned).
   alignas(16) unsigned char tasks[kMaxThreads][kTaskBytes];
   alignas(PendingStore) unsigned char store_buffers[kMaxThreads][kStoreBuffer * sizeof(PendingStore)];
 };

@@ -18,19 +18,21 @@
 namespace sf {
 
 
-void Engine::Impl::reserve_store_views(uint32_t locations) {
-  uint32_t stride = store_view_stride;
-  while (stride < locations) stride *= 2;
-  size_t slots = store_view_len.size();
-  size_t new_slots = std::max<size_t>(slots, std::bit_ceil(size_t{locations}) * kHistory);
-  if (stride == store_view_stride && new_slots == slots) return;
-  std::vector<uint32_t> data(new_slots * stride);
-  for (size_t i = 0; i < slots; ++i) {
-    copy_entries(data.data() + i * stride, store_view(i), store_view_len[i]);
+void Engine::Impl::reserve_views(uint32_t locations, size_t store_slots) {
+  uint32_t old_stride = thread_views.stride();
+  size_t old_slots = thread_views.slots();
+  store_views.reserve(store_slots, locations);
+  if (store_view_len.size() < store_views.slots()) store_view_len.resize(store_views.slots());
+  thread_views.reserve(kThreadViewSlots, locations);
+  lock_views.reserve(0, locations);
+  if (thread_views.stride() != old_stride || thread_views.slots() != old_slots) place_views();
+}
+
+void Engine::Impl::place_views() {
+  for (uint32_t t = 0; t < kMaxThreads; ++t) {
+    threads[t].views = thread_views.at(t * kViewsPerThread).at;
+    threads[t].view_stride = thread_views.stride();
   }
-  store_view_data.swap(data);
-  store_view_stride = stride;
-  store_view_len.resize(new_slots);
 }
 
 uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind kind) {
@@ -42,8 +44,8 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
   }
   uint32_t id = nlocs++;
   if (id >= locs.size()) locs.resize(std::max<size_t>(4, locs.size() * 2));
-  if (weak && (size_t{id + 1} * kHistory > store_view_len.size() || id + 1 > store_view_stride)) {
-    reserve_store_views(id + 1);
+  if (weak && (size_t{id + 1} * kHistory > store_views.slots() || id + 1 > store_views.stride())) {
+    reserve_views(id + 1, size_t{id + 1} * kHistory);
   }
   Location& L = locs[id];
   L.name = name;
@@ -67,7 +69,7 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 // Adds a store at modification-order position `ts`. `base` (weak only) is the view it publishes.
 // Stores live in a ring of the last kHistory created; the caller never lets an insertion evict
 // the store that is last in modification order.
-void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const View* base,
+void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const uint32_t* base,
                                 uint32_t ts) {
   uint32_t slot = L.count++ % kHistory;
   StoreRecord& s = L.hist[slot];
@@ -84,7 +86,7 @@ void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VCl
     size_t vs = size_t{loc} * kHistory + slot;
     uint32_t* mv = store_view(vs);
     store_view_len[vs] = std::min(nlocs, kMaxWeakLocations);
-    copy_entries(mv, base->at, store_view_len[vs]);
+    copy_entries(mv, base, store_view_len[vs]);
     mv[loc] = ts;
     me().cur().at[loc] = ts;
     me().own().at[loc] = ts;
@@ -222,7 +224,7 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
   }
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   uint32_t ts = weak && o != rt::Order::full ? store_position(L, loc) : L.max_ts + kTsStep;
-  const View* published = !weak ? nullptr : release ? &th.cur() : &th.rel();
+  const uint32_t* published = !weak ? nullptr : release ? th.cur().at : th.rel().at;
   insert_store(L, loc, v, release ? th.clock : th.fence_rel, published, ts);
   if (release) tick();
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
@@ -270,7 +272,7 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
   }
   VClock rel = prev.rel;
   rel.join(release ? th.clock : th.fence_rel);
-  View* base = e.weak ? &e.scratch() : nullptr;
+  uint32_t* base = e.weak ? e.scratch().at : nullptr;
   if (e.weak) {
     size_t slot = size_t{loc} * kHistory + L.newest;
     const uint32_t* pv = e.store_view(slot);
@@ -279,11 +281,11 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
     e.view_join(th.acq(), pv, plen);
     th.cur().at[loc] = prev.ts;
     uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
-    const View& mine = release ? th.cur() : th.rel();
+    View mine = release ? th.cur() : th.rel();
     // Padded with zeros to the chunk boundary: the store's view is copied (and later joined) by
     // whole chunks.
-    for (uint32_t i = 0; i < n; ++i) base->at[i] = std::max(i < plen ? pv[i] : 0u, mine.at[i]);
-    for (uint32_t i = n; i % 4; ++i) base->at[i] = 0;
+    for (uint32_t i = 0; i < n; ++i) base[i] = std::max(i < plen ? pv[i] : 0u, mine.at[i]);
+    for (uint32_t i = n; i % 4; ++i) base[i] = 0;
   }
   e.insert_store(L, loc, nv, rel, base, L.max_ts + kTsStep);  // an RMW is always last
   if (release) e.tick();

@@ -78,9 +78,9 @@ uint32_t Engine::Impl::new_lock(const char* name) {
   uint32_t id = nlocks++;
   if (id >= locks.size()) {
     locks.resize(std::max<size_t>(2, locks.size() * 2));
-    lock_views.resize(locks.size());
     lock_view_len.resize(locks.size());
   }
+  if (weak && id >= lock_views.slots()) lock_views.reserve(id + 1, nlocs);
   LockMeta& l = locks[id];
   l.name = name;
   l.owner = kNone;
@@ -101,8 +101,8 @@ void Engine::Impl::acquire_lock_effects(LockMeta& l) {
   th.clock.join(l.clock);
   th.fence_rel.join(l.clock);
   if (weak) {
-    view_join(th.cur(), lock_views[id], lock_view_len[id]);
-    view_join(th.rel(), lock_views[id], lock_view_len[id]);
+    view_join(th.cur(), lock_views.at(id), lock_view_len[id]);
+    view_join(th.rel(), lock_views.at(id), lock_view_len[id]);
   }
   if (th.unlocked_before) {
     // Like smp_wmb plus smp_rmb, and (as in LKMM) not A-cumulative: later stores carry this
@@ -151,7 +151,7 @@ void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
   l.clock = th.clock;
   if (weak) {
     lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
-    copy_entries(lock_views[id], th.cur(), lock_view_len[id]);
+    copy_entries(lock_views.at(id), th.cur(), lock_view_len[id]);
   }
   tick();
   l.owner = kNone;

@@ -1,0 +1,93 @@
+// core/src/view_table.h: View and ViewTable, the storage of weak-memory views. Internal.
+//
+// A view holds, for each location of the execution, the lowest modification-order stamp a thread
+// may still read (or what a store, a lock or a barrier published). A model uses a handful of
+// locations, so views are as wide as the execution needs, not as the engine allows: a ViewTable
+// keeps its views `stride` entries apart (16 to begin with) and doubles the stride, moving them,
+// when a location id reaches it. A small model's views then fit in a page or two: each fresh page
+// a process touches is a page fault, and those dominate the time to a first failure.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace sf {
+
+// A handle on one view's entries (they live in a ViewTable and move when it grows: do not keep a
+// View across the creation of a location).
+struct View {
+  uint32_t* at;
+};
+
+// A view holds n meaningful entries (n: the locations of the execution). These copy, join or clear
+// them a 16-byte chunk at a time, inline: views are small, and a libc call per copy cost more than
+// the copy. Rounding n up to the chunk is safe because every view is zero from n to the chunk
+// boundary: thread and global views are zero past the execution's locations, and store and lock
+// views are whole-chunk copies of such views (rmw_core pads its work view to the chunk).
+using ViewChunk = uint32_t __attribute__((vector_size(16)));
+inline void copy_entries(uint32_t* dst, const uint32_t* src, uint32_t n) {
+  for (uint32_t i = 0; i < n; i += 4) {
+    ViewChunk c;
+    std::memcpy(&c, src + i, sizeof c);
+    std::memcpy(dst + i, &c, sizeof c);
+  }
+}
+inline void copy_entries(View dst, View src, uint32_t n) { copy_entries(dst.at, src.at, n); }
+// Copies the first n entries of `src` into several views in one pass.
+template <class... V>
+inline void copy_entries_to(uint32_t n, View src, V... dsts) {
+  for (uint32_t i = 0; i < n; i += 4) {
+    ViewChunk c;
+    std::memcpy(&c, src.at + i, sizeof c);
+    (std::memcpy(dsts.at + i, &c, sizeof c), ...);
+  }
+}
+// Joins (entry-wise max) the first n entries of `from` into `into`.
+inline void join_entries(uint32_t* into, const uint32_t* from, uint32_t n) {
+  for (uint32_t i = 0; i < n; i += 4) {
+    ViewChunk a, b;
+    std::memcpy(&a, into + i, sizeof a);
+    std::memcpy(&b, from + i, sizeof b);
+    a = a > b ? a : b;
+    std::memcpy(into + i, &a, sizeof a);
+  }
+}
+// Clears the first n entries of several views in one pass (one loop, a chunk of each per step).
+template <class... V>
+inline void zero_entries_of(uint32_t n, V... views) {
+  ViewChunk c = {};
+  __asm__("" : "+x"(c));  // an opaque zero: keeps the compiler from turning the loop into memset calls
+  for (uint32_t i = 0; i < n; i += 4) (std::memcpy(views.at + i, &c, sizeof c), ...);
+}
+
+// Views `stride` entries apart, slot after slot; entries never written are zero.
+class ViewTable {
+ public:
+  View at(std::size_t slot) { return View{data_.data() + slot * stride_}; }
+  uint32_t stride() const { return stride_; }
+  std::size_t slots() const { return slots_; }
+  // Room for at least `slots` views of at least `locations` entries. Slots grow geometrically; when
+  // the stride doubles, every view moves (and any View handle taken before is stale).
+  void reserve(std::size_t slots, uint32_t locations) {
+    uint32_t stride = stride_;
+    while (stride < locations) stride *= 2;
+    std::size_t new_slots = slots <= slots_ ? slots_ : std::max(slots, slots_ * 2);
+    if (stride == stride_) {
+      if (new_slots != slots_) data_.resize(new_slots * stride);
+    } else {
+      std::vector<uint32_t> moved(new_slots * stride);
+      for (std::size_t i = 0; i < slots_; ++i) copy_entries(moved.data() + i * stride, data_.data() + i * stride_, stride_);
+      data_.swap(moved);
+      stride_ = stride;
+    }
+    slots_ = new_slots;
+  }
+
+ private:
+  std::vector<uint32_t> data_;
+  uint32_t stride_ = 16;  // a multiple of the 4-entry chunk
+  std::size_t slots_ = 0;
+};
+
+}  // namespace sf
