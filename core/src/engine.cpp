@@ -353,11 +353,12 @@ void Engine::Impl::fail(FailureKind k, const char* oracle_name, std::string msg,
     if (oracle_name) outcome.oracle = oracle_name;
     outcome.message = std::move(msg);
     if (w) {
-      const char* f = w->file_name();
-      const char* slash = std::strrchr(f, '/');
-      // " (file:line)", without snprintf (see message_format.cpp for why)
+      // " (file:line)", without snprintf or strrchr (see message_format.cpp for why)
+      const char* base = w->file_name();
+      for (const char* c = base; *c; ++c)
+        if (*c == '/') base = c + 1;
       outcome.message += " (";
-      outcome.message += slash ? slash + 1 : f;
+      outcome.message += base;
       outcome.message += ':';
       outcome.message += std::to_string(w->line());
       outcome.message += ')';

@@ -3,11 +3,11 @@
 // Plain conversions (%d %i %u %x %X %c %s %p %%, with the hh/h/l/ll/z/j/t length modifiers, no
 // flags, width or precision) are formatted here; any other format goes to vsnprintf. Why not always
 // vsnprintf: a failure is usually the first time a process formats anything, and vsnprintf's first
-// call faulted three libc pages in, about a tenth of a fresh process's time to its first failure.
+// call faulted three libc pages in, about a tenth of a fresh process's time to its first failure
+// (and no strchr here either: a libc function's first call is a lazy symbol lookup).
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 
 #include "schedfuzz/runtime.h"
 
@@ -53,17 +53,19 @@ bool plain_conversion(const char*& f, Length& len, char& conv) {
   else if (f[0] == 'j') len = Length::j, ++f;
   else if (f[0] == 't') len = Length::t, ++f;
   conv = *f;
-  return conv && std::strchr("diuxXcsp%", conv) != nullptr;
+  for (const char* c = "diuxXcsp%"; *c; ++c)
+    if (*c == conv) return true;
+  return false;
 }
 
 // Whether every conversion in `fmt` is one formatted here.
 bool all_plain(const char* f) {
-  while ((f = std::strchr(f, '%'))) {
+  for (; *f; ++f) {
+    if (*f != '%') continue;
     ++f;
     Length len;
     char conv;
     if (!plain_conversion(f, len, conv)) return false;
-    ++f;
   }
   return true;
 }
