@@ -37,6 +37,7 @@ FULL = dict(
     reps=5,
     exec_n={"sb": 1_000_000, "mp": 1_000_000, "seqlock": 500_000, "lost_update": 1_000_000, "vmalloc_cache": 200_000},
     switch_n=20_000_000,
+    parts_n=2_000_000,
     ttff_cap=1_000_000,
     seeds=20,
     fuzz_runs=300_000,
@@ -46,6 +47,7 @@ QUICK = dict(
     reps=3,
     exec_n={k: v // 10 for k, v in FULL["exec_n"].items()},
     switch_n=2_000_000,
+    parts_n=200_000,
     ttff_cap=100_000,
     seeds=20,
     fuzz_runs=100_000,
@@ -278,6 +280,21 @@ class Bench:
             self.rows.append(dict(figure="fiber switch", test=label, mode="sc", schedfuzz=f"{v:.1f} ns",
                                   relacy="—", ratio="—", cpu=f"{vc:.1f} ns", goal="—", result="—",
                                   values={key: v, key + "_cpu": vc}))
+        # What a small test's time per execution is made of (sf_bench parts): each figure is the
+        # difference from an execution without it, per item.
+        ps = []
+        for rep in range(reps):
+            log(f"parts of an execution: repetition {rep + 1}/{reps}")
+            ps.append(self.record("parts", rep, run_json([self.sf, "parts", str(self.cfg["parts_n"])])))
+        for key, label in (("empty_execution_ns", "an empty execution (reset, choice source, thread 0 on the caller's stack)"),
+                           ("location_ns", "each shared location created"),
+                           ("spawn_join_ns", "each thread spawned, run (empty) and joined"),
+                           ("lone_access_ns", "each marked access with no other thread (a point without a decision)")):
+            v = med([d[key] for d in ps])
+            vc = med([d[key + "_cpu"] for d in ps])
+            self.rows.append(dict(figure="parts of an execution", test=label, mode="sc", schedfuzz=f"{v:.1f} ns",
+                                  relacy="—", ratio="—", cpu=f"{vc:.1f} ns", goal="—", result="—",
+                                  values={key: v, key + "_cpu": vc}))
 
     # ---- time and executions to the first failure, bug forms
     def ttff(self):
@@ -453,7 +470,7 @@ def render(b, info, seconds):
     out.append(f"- Load average (1/5/15 min) at start {la0[0]:.2f}/{la0[1]:.2f}/{la0[2]:.2f}, at end "
                f"{la1[0]:.2f}/{la1[1]:.2f}/{la1[2]:.2f}, highest 1-min figure at a phase boundary {peak:.2f} "
                f"(above {info['nproc']}: other jobs shared the CPUs)")
-    out.append(f"- Repetitions: median of {c['reps']} (exec/s, switch, RSS, libFuzzer), {c['seeds']} seeds "
+    out.append(f"- Repetitions: median of {c['reps']} (exec/s, switch, parts, RSS, libFuzzer), {c['seeds']} seeds "
                f"(first failure, cap {c['ttff_cap']:,} executions); this run took {seconds:.0f} s")
     out.append(f"- Reproduce: `bench/run.sh{' --quick' if b.mode == 'quick' else ''}`; one figure: "
                f"`build-bench/sf_bench sb correct sc {c['exec_n']['sb']} 1` next to "

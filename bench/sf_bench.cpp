@@ -1,5 +1,5 @@
 // bench/sf_bench.cpp: schedfuzz side of the Relacy comparison: `sf_bench <test> <form> <sc|tso|lkmm> <N> [seed]
-// [--strategy random|pct] [--depth D]`, `sf_bench switch <N>`.
+// [--strategy random|pct] [--depth D]`, `sf_bench switch <N>`, `sf_bench parts <N>`.
 //
 // The test mode mirrors bench/relacy/main.cpp: exploration of one test (sf::RandomSource, or
 // sf::PctSource(seed, depth) with --strategy pct; depth 3 unless --depth) until the first failure or `executions`, timed from the Engine's construction (Relacy's timing
@@ -14,6 +14,10 @@
 // (two fibers ping-ponging, no engine), two model threads handing over through cpu_relax(), and two
 // model threads with a forced preemption at every schedule point (a ChoiceSource that always says
 // "switch").
+//
+// The parts mode splits a small test's time per execution (sc, random strategy): an empty
+// execution; each location; each thread spawned and joined (empty threads); each marked access
+// made by thread 0 alone (a schedule point with no one to switch to, so no decision).
 #include <sys/resource.h>
 #include <time.h>
 
@@ -112,6 +116,7 @@ int usage() {
                "usage: sf_bench <test> <correct|bug> <sc|tso|lkmm> <executions> [seed] [--strategy random|pct]\n"
                "                [--depth D]\n"
                "       sf_bench switch <N>\n"
+               "       sf_bench parts <N>\n"
                "tests: sb mp seqlock lost_update vmalloc_cache (vmalloc_cache bug = variant both_zero)\n"
                "sc cannot show the weak-memory bugs (sb, mp, seqlock): use lkmm for those (tso shows sb only).\n"
                "--strategy: random (sf::RandomSource, the default) or pct (sf::PctSource, depth 3 unless --depth).\n");
@@ -331,9 +336,66 @@ int run_switch(int argc, char** argv) {
   return 0;
 }
 
+// ---- the parts of an execution: what a small test's time per execution is made of
+
+void empty_body(void*) {}
+void two_locations_body(void*) {
+  sf::shared<int> x{0, "x"}, y{0, "y"};
+}
+void spawn_join_body(void*) {
+  sf::thread a = sf::spawn([] {});
+  sf::thread b = sf::spawn([] {});
+  sf::join(a);
+  sf::join(b);
+}
+// SB's six accesses, in thread 0 alone: schedule points with no one to switch to (no decision).
+void lone_accesses_body(void*) {
+  sf::shared<int> x{0, "x"}, y{0, "y"};
+  sf::WRITE_ONCE(x, 1);
+  sf::smp_mb();
+  int r = sf::READ_ONCE(y);
+  sf::WRITE_ONCE(y, 1);
+  sf::smp_mb();
+  r += sf::READ_ONCE(x);
+  sf::check(r == 1, "r=%d", r);
+}
+
+Ns ns_per_exec(sf::Body body, uint64_t executions) {
+  sf::Engine engine;
+  sf::RandomSource src(1);
+  double c0 = cpu_now();
+  sf::ExploreResult r = sf::explore(engine, body, nullptr, src, sf::RunOptions{}, sf::ExploreBudget{executions, 0});
+  double cpu = cpu_now() - c0;
+  if (r.found) {
+    std::fprintf(stderr, "sf_bench parts: unexpected failure: %s\n", r.outcome.message.c_str());
+    std::exit(1);
+  }
+  return Ns{r.seconds * 1e9 / executions, cpu * 1e9 / executions};
+}
+
+// Each part's cost is the difference from the empty execution, divided by how many it adds.
+int run_parts(int argc, char** argv) {
+  uint64_t n = 0;
+  if (argc != 3 || !parse_u64(argv[2], n) || n == 0) return usage();
+  Ns empty = ns_per_exec(&empty_body, n);
+  Ns locs = ns_per_exec(&two_locations_body, n);
+  Ns threads = ns_per_exec(&spawn_join_body, n);
+  Ns accesses = ns_per_exec(&lone_accesses_body, n);
+  auto per = [&](Ns x, Ns base, double k) { return Ns{(x.wall - base.wall) / k, (x.cpu - base.cpu) / k}; };
+  Ns loc = per(locs, empty, 2), thread = per(threads, empty, 2), access = per(accesses, locs, 6);
+  std::printf("{\"tool\":\"schedfuzz\",\"test\":\"parts\",\"executions\":%" PRIu64
+              ",\"empty_execution_ns\":%.2f,\"empty_execution_ns_cpu\":%.2f"
+              ",\"location_ns\":%.2f,\"location_ns_cpu\":%.2f"
+              ",\"spawn_join_ns\":%.2f,\"spawn_join_ns_cpu\":%.2f"
+              ",\"lone_access_ns\":%.2f,\"lone_access_ns_cpu\":%.2f}\n",
+              n, empty.wall, empty.cpu, loc.wall, loc.cpu, thread.wall, thread.cpu, access.wall, access.cpu);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "switch") == 0) return run_switch(argc, argv);
+  if (argc >= 2 && std::strcmp(argv[1], "parts") == 0) return run_parts(argc, argv);
   return run_test(argc, argv);
 }
