@@ -101,7 +101,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
     // Thread 0 is done; the others (if any) run until the last one hands back to this context.
     exit_bookkeeping(0);
     if (runnable) {
-      current = pick_thread(false);
+      current = pick_next();
       fiber_switch(host(), fiber_of(current));
     } else {
       report_deadlock_if_blocked(0);
@@ -230,7 +230,7 @@ uint32_t Engine::Impl::thread_exit() {
   if (runnable == 0) {
     report_deadlock_if_blocked(tid);  // thread 0 resumes and unwinds if it is blocked
   } else {
-    next = pick_thread(false);
+    next = pick_next();
   }
   current = next;
   if (next != 0 && !threads[next].started) {
@@ -258,15 +258,6 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
   // thread current+1 is bit 0; option k is its k-th set bit (after the current thread, if it may stay).
   uint32_t shift = current + 1;
   uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
-  if (!may_stay && source->uniform_next) {  // the fast path for a uniform `next` (choice.h)
-    uint32_t n = static_cast<uint32_t>(std::popcount(rot));
-    uint32_t c = source->uniform_next->below(n);
-    uint32_t r = rot;
-    for (uint32_t i = 0; i < c; ++i) r &= r - 1;
-    auto tid = static_cast<uint8_t>((shift + static_cast<uint32_t>(std::countr_zero(r))) % kMaxThreads);
-    decisions.push_back(Decision{ChoiceKind::next, n, c, tid});
-    return tid;
-  }
   uint8_t options[kMaxThreads];
   uint32_t n = 0;
   if (may_stay) options[n++] = static_cast<uint8_t>(current);
@@ -291,7 +282,7 @@ void Engine::Impl::cpu_relax() {
                   opts.max_steps);
     fail(FailureKind::livelock, nullptr, buf, nullptr);
   }
-  if (runnable & ~(1u << current)) switch_to(pick_thread(false));
+  if (runnable & ~(1u << current)) switch_to(pick_next());
 }
 
 void Engine::Impl::switch_to(uint32_t next) {
@@ -331,7 +322,7 @@ std::string Engine::Impl::deadlock_message() const {
 void Engine::Impl::reschedule_after_block() {
   uint32_t others = runnable & ~(1u << current);
   if (!others) fail(FailureKind::deadlock, nullptr, deadlock_message(), nullptr);
-  switch_to(pick_thread(false));
+  switch_to(pick_next());
 }
 
 void Engine::Impl::wake_blocked(WaitKind w, uint32_t id) {

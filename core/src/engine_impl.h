@@ -213,6 +213,22 @@ struct Engine::Impl {
   // Who runs next: the current thread (if `may_stay`) or another runnable one, as a choice.
   // Returns kNone when no thread can run.
   uint32_t pick_thread(bool may_stay);
+  // pick_thread(false), with its common cases inline: one candidate, none, or a source whose `next`
+  // answers are uniform (choice.h), drawn here.
+  uint32_t pick_next() {
+    uint32_t others = runnable & ~(1u << current);
+    if (std::has_single_bit(others)) return static_cast<uint32_t>(std::countr_zero(others));
+    if (!others || !source->uniform_next) return pick_thread(false);
+    // Option k is the k-th other runnable thread in cyclic order after the current one.
+    uint32_t shift = current + 1;
+    uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
+    uint32_t n = static_cast<uint32_t>(std::popcount(rot));
+    uint32_t c = source->uniform_next->below(n);
+    for (uint32_t i = 0; i < c; ++i) rot &= rot - 1;
+    auto tid = static_cast<uint8_t>((shift + static_cast<uint32_t>(std::countr_zero(rot))) % kMaxThreads);
+    decisions.push_back(Decision{ChoiceKind::next, n, c, tid});
+    return tid;
+  }
   // Before every visible operation: the step limit, a TSO drain, and perhaps a preemption.
   [[gnu::always_inline]] void schedule_point() {
     if (++steps > opts.max_steps) step_limit_reached();
