@@ -62,6 +62,7 @@ void Engine::Impl::reset() {
   steps = 0;
   aborting = false;
   constructing_block = kNone;
+  tokens_used = false;
   release_all_blocks();
   blocks.clear();
   if (outcome.failed()) {
@@ -306,7 +307,7 @@ void Engine::Impl::block_current(WaitKind w, uint32_t id) {
 
 // "deadlock: no thread can run (T1 waits for a lock, T2 waits for a join)".
 std::string Engine::Impl::deadlock_message() const {
-  static const char* kWaits[] = {"?", "a lock", "a join", "an RCU grace period"};
+  static const char* kWaits[] = {"?", "a lock", "a join", "an RCU grace period", "an unpark (parked)"};
   std::string who;
   for (uint32_t t = 0; t < nthreads; ++t) {
     if (threads[t].state != ThreadState::blocked) continue;

@@ -34,7 +34,7 @@ inline constexpr uint32_t kMaxWeakLocations = 128;
 inline constexpr uint32_t kTsStep = 256;
 
 enum class ThreadState : uint8_t { free, runnable, blocked, finished };
-enum class WaitKind : uint8_t { none, lock, join, rcu };
+enum class WaitKind : uint8_t { none, lock, join, rcu, park };
 
 // Slots of the thread/global view table: four per thread slot (current, what an acquire fence would
 // add, what a release fence published, the newest store the thread itself made to each location),
@@ -101,6 +101,7 @@ struct Location {
 
 struct VarMeta {
   const char* name = nullptr;
+  rt::LocKind kind = rt::LocKind::value;  // pointer: traced as the heap block it points into
   uint32_t owner_block = kNone;
   uint32_t w_tid = 0, w_epoch = 0, w_step = kNoStep;
   std::source_location w_where;
@@ -308,7 +309,7 @@ struct Engine::Impl {
   uint32_t store_position(const Location& L, uint32_t loc);  // lkmm: where a plain store goes
 
   // sync.cpp
-  uint32_t new_var(const char* name);
+  uint32_t new_var(const char* name, rt::LocKind kind);
   void var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w);
   uint32_t new_lock(const char* name);
   void lock(uint32_t id, const std::source_location& w);
@@ -318,6 +319,13 @@ struct Engine::Impl {
   void rcu_read_lock(const std::source_location& w);
   void rcu_read_unlock(const std::source_location& w);
   void synchronize_rcu(const std::source_location& w);
+
+  // park.cpp
+  uint32_t wake_tokens[kMaxThreads];  // each thread's wake token location (kNone: none yet)
+  bool tokens_used = false;           // wake_tokens holds this execution's (reset() clears it)
+  uint32_t wake_token(uint32_t tid);
+  void park(const std::source_location& w);
+  void unpark(uint32_t tid, const std::source_location& w);
 
   // heap.cpp
   void* alloc_block(std::size_t size, std::size_t align, const char* name, void (*destroy)(void*),

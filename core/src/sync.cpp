@@ -17,12 +17,13 @@ const char* short_file(const std::source_location& w) {
 }  // namespace
 
 // ---- plain data
-uint32_t Engine::Impl::new_var(const char* name) {
+uint32_t Engine::Impl::new_var(const char* name, rt::LocKind kind) {
   if (nvars >= kMaxLocations) fail(FailureKind::too_many, nullptr, "too many var<T> in one execution", nullptr);
   uint32_t id = nvars++;
   if (id >= vars.size()) vars.resize(std::max<size_t>(4, vars.size() * 2));
   VarMeta& v = vars[id];
   v.name = name;
+  v.kind = kind;
   v.owner_block = constructing_block;
   v.w_tid = current;
   v.w_epoch = me().clock.c[current];  // construction is a write by the creating thread
@@ -69,7 +70,10 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
     v.r_step[current] = steps;
     v.r_where[current] = w;
   }
-  if (Event* e = record(is_write ? Op::plain_write : Op::plain_read, id, w)) e->value = shown;
+  if (Event* e = record(is_write ? Op::plain_write : Op::plain_read, id, w)) {
+    e->value = shown;
+    e->is_pointer = v.kind == rt::LocKind::pointer;
+  }
 }
 
 // ---- spinlocks
@@ -223,7 +227,7 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
 }
 
 namespace rt {
-uint32_t new_var(const char* name) { return g_engine->new_var(name); }
+uint32_t new_var(const char* name, LocKind kind) { return g_engine->new_var(name, kind); }
 [[gnu::flatten]] void var_access(uint32_t var, bool is_write, uint64_t shown, const Where& w) {
   g_engine->var_access(var, is_write, shown, w);
 }

@@ -33,7 +33,7 @@ void fence(Fence f, const Where& w);
 // Outside of any execution (native code calling into a facade object by mistake) these abort.
 uint64_t peek(uint32_t loc);  // the newest value, no schedule point, no ordering: for oracles
 
-uint32_t new_var(const char* name);
+uint32_t new_var(const char* name, LocKind kind);
 void var_access(uint32_t var, bool is_write, uint64_t shown, const Where& w);
 
 uint32_t new_lock(const char* name);
@@ -47,6 +47,8 @@ void rcu_read_unlock(const Where& w);
 void synchronize_rcu(const Where& w);
 
 void cpu_relax(const Where& w);
+void park(const Where& w);
+void unpark(uint32_t tid, const Where& w);
 
 using TaskFn = void (*)(void* storage);
 // `storage` holds a callable of at most kTaskBytes constructed by the caller through `prepare_spawn`.

@@ -203,12 +203,22 @@ inline void synchronize_rcu(const Where& w = Where::current()) { rt::synchronize
 // waiting for another thread always lets it make progress.
 inline void cpu_relax(const Where& w = Where::current()) { rt::cpu_relax(w); }
 
+// A thread's sleep and wakeup, as a task in schedule() and wake_up_process(). park() returns at
+// once if an unpark() of this thread came since its last park() (a wake token, kept until taken),
+// else blocks until one comes: so a sleeper re-checks its condition in a loop, and nothing is lost
+// between the check and the park(). LKMM: unpark(t) is fully ordered (an smp_mb() before and after,
+// as wake_up_process() when it wakes a task); park() is an acquire of the unpark() it consumes. A
+// thread left parked while every other thread is done or blocked is reported as a deadlock.
+inline void park(const Where& w = Where::current()) { rt::park(w); }
+inline void unpark(uint32_t tid, const Where& w = Where::current()) { rt::unpark(tid, w); }
+
 // Plain shared data, checked for data races (happens-before with vector clocks). Every access is
 // a schedule point. Use it for data the algorithm protects by locks or by release/acquire.
 template <class T>
 class var {
  public:
-  explicit var(T init = T{}, const char* name = nullptr) : v_(init), id_(rt::new_var(name)) {}
+  explicit var(T init = T{}, const char* name = nullptr)
+      : v_(init), id_(rt::new_var(name, std::is_pointer_v<T> ? rt::LocKind::pointer : rt::LocKind::value)) {}
   var(const var&) = delete;
   T load(const Where& w = Where::current()) const {
     rt::var_access(id_, false, shown(v_), w);
