@@ -1,0 +1,8 @@
+// fuzz/fuzz_futex_vcache.cpp: libFuzzer target for the 2.5.38 futex vcache.
+#include "fuzz/fuzz_driver.h"
+
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  sf::fuzz::init("futex_vcache", argc, argv);
+  return 0;
+}
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { return sf::fuzz::run_one(data, size); }
