@@ -6,12 +6,14 @@ namespace sf::models {
 const Target& vmalloc_cache_target();
 const Target& vmap_purge_target();
 const Target& futex_vcache_target();
+const Target& mmu_notifier_target();
 
 const std::vector<Target>& targets() {
   static const std::vector<Target> all = {
       vmalloc_cache_target(),
       vmap_purge_target(),
       futex_vcache_target(),
+      mmu_notifier_target(),
   };
   return all;
 }
