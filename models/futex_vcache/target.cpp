@@ -1,7 +1,7 @@
 // models/futex_vcache/target.cpp: the futex_vcache target: Ingo's C4 form and Linus's order
 // (seed 004), the bug variants of research/algorithms.md 3e and Lokier's 2.6.0 design as a control.
 #include "models/futex_vcache/scenario.h"
-#include "models/registry.h"
+#include "models/variant_table.h"
 
 namespace sf::models {
 
@@ -9,16 +9,8 @@ using namespace futex_vcache;
 
 namespace {
 
-struct Entry {
-  Variant v;
-  Config cfg;
-};
-
-Config with(void (*set)(Config&)) {
-  Config c;
-  set(c);
-  return c;
-}
+using Entry = VariantEntry<Config>;
+constexpr auto with = config_with<Config>;
 
 const Entry kEntries[] = {
     {{"correct", "pass", "vcache-2.5.38-C4: queue and attach under the ptl, vcache_lock and futex_lock; the COW callback runs under the ptl", false, MemoryMode::lkmm},
@@ -76,16 +68,11 @@ void body(int variant) { run_futex_vcache(kEntries[variant].cfg); }
 }  // namespace
 
 const Target& futex_vcache_target() {
-  static const Target t = [] {
-    Target t{"futex_vcache",
-             "the 2.5.38 futex vcache (seed 004): a COW fault must rehash the futex waiters of the page it "
-             "replaces: no lost wakeup, waiters hashed where they say, no callback on a returned waiter",
-             {},
-             &body};
-    for (const Entry& e : kEntries) t.variants.push_back(e.v);
-    t.default_budget = 40000;  // the worst bug needs 3,373 executions (linus_waiter_mb_only under tso, seeds 1..40)
-    return t;
-  }();
+  // The budget: the worst bug needs 3,373 executions (linus_waiter_mb_only under tso, seeds 1..40)
+  static const Target t = table_target("futex_vcache",
+                                        "the 2.5.38 futex vcache (seed 004): a COW fault must rehash the futex waiters of the page it "
+                                        "replaces: no lost wakeup, waiters hashed where they say, no callback on a returned waiter",
+                                        kEntries, &body, 40000);
   return t;
 }
 

@@ -2,7 +2,7 @@
 // invalidate_range_start/end (seed 003), with a KVM-like consumer, its bug variants (research/
 // algorithms.md 4e) and the controls of Andrea Arcangeli's claim in the seed.
 #include "models/mmu_notifier/scenario.h"
-#include "models/registry.h"
+#include "models/variant_table.h"
 
 namespace sf::models {
 
@@ -10,16 +10,8 @@ using namespace mmu_notifier;
 
 namespace {
 
-struct Entry {
-  Variant v;
-  Config cfg;
-};
-
-Config with(void (*set)(Config&)) {
-  Config c;
-  set(c);
-  return c;
-}
+using Entry = VariantEntry<Config>;
+constexpr auto with = config_with<Config>;
 
 const Entry kEntries[] = {
     {{"correct", "pass", "2.6.27 with the 2018 hlist_add_head_rcu: register under mm_take_all_locks, unregister then synchronize_rcu, KVM's locked retry check", false, MemoryMode::lkmm},
@@ -60,17 +52,12 @@ void body(int variant) { run_mmu_notifier(kEntries[variant].cfg); }
 }  // namespace
 
 const Target& mmu_notifier_target() {
-  static const Target t = [] {
-    Target t{"mmu_notifier",
-             "the 2.6.27 mmu notifier (seed 003): every end() follows its start(), no callback after "
-             "unregister, notifiers published with their ops, no secondary mapping of a page an "
-             "invalidation removed",
-             {},
-             &body};
-    for (const Entry& e : kEntries) t.variants.push_back(e.v);
-    t.default_budget = 20000;  // the worst bug needs 1,072 executions (end_without_wmb, lkmm, seeds 1..40)
-    return t;
-  }();
+  // The budget: the worst bug needs 1,072 executions (end_without_wmb, lkmm, seeds 1..40)
+  static const Target t = table_target("mmu_notifier",
+                                        "the 2.6.27 mmu notifier (seed 003): every end() follows its start(), no callback after "
+                                        "unregister, notifiers published with their ops, no secondary mapping of a page an "
+                                        "invalidation removed",
+                                        kEntries, &body, 20000);
   return t;
 }
 

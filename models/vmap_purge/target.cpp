@@ -1,6 +1,6 @@
 // models/vmap_purge/target.cpp: the vmap_purge target: the v4.8 and v4.10 correct forms, the bug
 // variants of the v4.9 purge_lock discussion (seed 002) and the controls, as `schedfuzz list` shows them.
-#include "models/registry.h"
+#include "models/variant_table.h"
 #include "models/vmap_purge/scenario.h"
 
 namespace sf::models {
@@ -9,16 +9,8 @@ using namespace vmap_purge;
 
 namespace {
 
-struct Entry {
-  Variant v;
-  Config cfg;
-};
-
-Config with(void (*set)(Config&)) {
-  Config c;
-  set(c);
-  return c;
-}
+using Entry = VariantEntry<Config>;
+constexpr auto with = config_with<Config>;
 
 // Each variant is one switch away from v4.8 (purge_lock inside __purge_vmap_area_lazy).
 const Entry kEntries[] = {
@@ -55,16 +47,11 @@ void body(int variant) { run_vmap_purge(kEntries[variant].cfg); }
 }  // namespace
 
 const Target& vmap_purge_target() {
-  static const Target t = [] {
-    Target t{"vmap_purge",
-             "the lazy vmap purge (seed 002): no area freed twice or leaked, TLB flushed before reuse, "
-             "vm_unmap_aliases returns only once earlier lazy frees are flushed",
-             {},
-             &body};
-    for (const Entry& e : kEntries) t.variants.push_back(e.v);
-    t.default_budget = 1000;  // the worst bug needs 81 executions (seeds 1..300, sc): a 12x margin
-    return t;
-  }();
+  // The budget: the worst bug needs 81 executions (seeds 1..300, sc): a 12x margin
+  static const Target t = table_target("vmap_purge",
+                                        "the lazy vmap purge (seed 002): no area freed twice or leaked, TLB flushed before reuse, "
+                                        "vm_unmap_aliases returns only once earlier lazy frees are flushed",
+                                        kEntries, &body, 1000);
   return t;
 }
 
