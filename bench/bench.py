@@ -265,36 +265,32 @@ class Bench:
                             lkmm_over_sc_cpu=ratio_cpu["lkmm"], tso_over_sc_cpu=ratio_cpu["tso"],
                             ns_per_exec={m: ns_exec[m] for m in MODES})))
 
-    # ---- the fiber switch alone
-    def switch(self):
+    # ---- nanosecond figures of sf_bench with no peer: medians over repetitions, wall and CPU time
+    def ns_rows(self, figure, kind, argv, labels):
         reps = self.cfg["reps"]
         ds = []
         for rep in range(reps):
-            log(f"fiber switch: repetition {rep + 1}/{reps}")
-            ds.append(self.record("switch", rep, run_json([self.sf, "switch", str(self.cfg["switch_n"])])))
-        for key, label in (("raw_fiber_switch_ns", "raw fiber_switch (core/src/fiber.h), no engine"),
-                           ("cpu_relax_ns_per_point", "2 threads handing over with cpu_relax()"),
-                           ("preempt_ns_per_point", "2 threads, forced preemption at every point")):
+            log(f"{figure}: repetition {rep + 1}/{reps}")
+            ds.append(self.record(kind, rep, run_json(argv)))
+        for key, label in labels:
             v = med([d[key] for d in ds])
             vc = med([d[key + "_cpu"] for d in ds])
-            self.rows.append(dict(figure="fiber switch", test=label, mode="sc", schedfuzz=f"{v:.1f} ns",
+            self.rows.append(dict(figure=figure, test=label, mode="sc", schedfuzz=f"{v:.1f} ns",
                                   relacy="—", ratio="—", cpu=f"{vc:.1f} ns", goal="—", result="—",
                                   values={key: v, key + "_cpu": vc}))
-        # What a small test's time per execution is made of (sf_bench parts): each figure is the
-        # difference from an execution without it, per item.
-        ps = []
-        for rep in range(reps):
-            log(f"parts of an execution: repetition {rep + 1}/{reps}")
-            ps.append(self.record("parts", rep, run_json([self.sf, "parts", str(self.cfg["parts_n"])])))
-        for key, label in (("empty_execution_ns", "an empty execution (reset, choice source, thread 0 on the caller's stack)"),
-                           ("location_ns", "each shared location created"),
-                           ("spawn_join_ns", "each thread spawned, run (empty) and joined"),
-                           ("lone_access_ns", "each marked access with no other thread (a point without a decision)")):
-            v = med([d[key] for d in ps])
-            vc = med([d[key + "_cpu"] for d in ps])
-            self.rows.append(dict(figure="parts of an execution", test=label, mode="sc", schedfuzz=f"{v:.1f} ns",
-                                  relacy="—", ratio="—", cpu=f"{vc:.1f} ns", goal="—", result="—",
-                                  values={key: v, key + "_cpu": vc}))
+
+    # ---- the fiber switch alone, and what a small test's time per execution is made of
+    def switch(self):
+        self.ns_rows("fiber switch", "switch", [self.sf, "switch", str(self.cfg["switch_n"])],
+                     (("raw_fiber_switch_ns", "raw fiber_switch (core/src/fiber.h), no engine"),
+                      ("cpu_relax_ns_per_point", "2 threads handing over with cpu_relax()"),
+                      ("preempt_ns_per_point", "2 threads, forced preemption at every point")))
+        # sf_bench parts: each figure is the difference from an execution without it, per item.
+        self.ns_rows("parts of an execution", "parts", [self.sf, "parts", str(self.cfg["parts_n"])],
+                     (("empty_execution_ns", "an empty execution (reset, choice source, thread 0 on the caller's stack)"),
+                      ("location_ns", "each shared location created"),
+                      ("spawn_join_ns", "each thread spawned, run (empty) and joined"),
+                      ("lone_access_ns", "each marked access with no other thread (a point without a decision)")))
 
     # ---- time and executions to the first failure, bug forms
     def ttff(self):
