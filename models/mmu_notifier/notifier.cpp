@@ -8,6 +8,37 @@ namespace sf::models::mmu_notifier {
 
 namespace {
 
+// The ops of a notifier found on the list: the driver's, never the value before its initialization.
+void check_ops(Notifier* n) {
+  const Ops* ops = READ_ONCE(n->ops);
+  oracle(ops == &kKvmOps, "unpublished_notifier",
+         "T%u found the notifier on the list but read its ops as NULL: the list store became visible "
+         "before the driver's initialization of the notifier",
+         current_thread());
+}
+
+// ->release: the driver stops using the mm (no callback may follow). Exactly once per notifier.
+void release(Notifier* n) {
+  check_ops(n);
+  ++n->released;
+  oracle(n->released == 1, "double_release",
+         "->release ran twice on one notifier: mmu_notifier_unregister and the exit's "
+         "mmu_notifier_release both took it");
+}
+
+// mnm.lock held (or not, in the 2013 bug): hlist_del_rcu / hlist_del_init_rcu.
+void unlink(MmuState& st, Notifier* n) {
+  shared<Notifier*>* link = &st.mnm->head;
+  for (Notifier* p = READ_ONCE(*link); p; p = READ_ONCE(*link)) {
+    if (p == n) {
+      WRITE_ONCE(*link, READ_ONCE(n->next));
+      break;
+    }
+    link = &p->next;
+  }
+  n->hashed = false;  // a second unlink finds nothing (the kernel's deleted a NULL pprev here)
+}
+
 void kvm_start(MmuState& st) {
   Kvm& k = st.kvm;
   spin_lock(k.mmu_lock);
@@ -36,15 +67,6 @@ void kvm_end(MmuState& st) {
          count);
 }
 
-// The ops of a notifier found on the list: the driver's, never the value before its initialization.
-void check_ops(Notifier* n) {
-  const Ops* ops = READ_ONCE(n->ops);
-  oracle(ops == &kKvmOps, "unpublished_notifier",
-         "T%u found the notifier on the list but read its ops as NULL: the list store became visible "
-         "before the driver's initialization of the notifier",
-         current_thread());
-}
-
 // One callback, through the ops the notifier was published with.
 void call(MmuState& st, Notifier* n, bool start) {
   check_ops(n);
@@ -59,7 +81,7 @@ void for_each_notifier(MmuState& st, bool start) {
   bool ptl_only = st.cfg.invalidator == InvalidatorLock::ptl_only;
   if (ptl_only) spin_lock(st.ptl);
   rcu_read_lock();
-  for (Notifier* n = rcu_dereference(st.head); n; n = rcu_dereference(n->next)) call(st, n, start);
+  for (Notifier* n = rcu_dereference(st.mnm->head); n; n = rcu_dereference(n->next)) call(st, n, start);
   rcu_read_unlock();
   if (ptl_only) spin_unlock(st.ptl);
 }
@@ -81,15 +103,15 @@ void mmu_notifier_register(MmuState& st, Notifier* n) {
     spin_lock(st.mmap_sem);
     spin_lock(st.vma_lock);
   }
-  spin_lock(st.mnm_lock);
-  WRITE_ONCE(n->next, READ_ONCE(st.head));
+  spin_lock(st.mnm->lock);
+  WRITE_ONCE(n->next, READ_ONCE(st.mnm->head));
   if (st.cfg.add_rcu) {
-    rcu_assign_pointer(st.head, n);  // hlist_add_head_rcu: a release
+    rcu_assign_pointer(st.mnm->head, n);  // hlist_add_head_rcu: a release
   } else {
-    WRITE_ONCE(st.head, n);  // 2.6.27's hlist_add_head: a plain store
+    WRITE_ONCE(st.mnm->head, n);  // 2.6.27's hlist_add_head: a plain store
   }
   n->hashed = true;
-  spin_unlock(st.mnm_lock);
+  spin_unlock(st.mnm->lock);
   if (all) {
     spin_unlock(st.vma_lock);
     spin_unlock(st.mmap_sem);
@@ -97,20 +119,55 @@ void mmu_notifier_register(MmuState& st, Notifier* n) {
 }
 
 void mmu_notifier_unregister(MmuState& st, Notifier* n) {
-  spin_lock(st.mnm_lock);
-  if (n->hashed) {  // hlist_del_rcu
-    shared<Notifier*>* link = &st.head;
-    for (Notifier* p = READ_ONCE(*link); p; p = READ_ONCE(*link)) {
-      if (p == n) {
-        WRITE_ONCE(*link, READ_ONCE(n->next));
-        break;
-      }
-      link = &p->next;
+  kcheck_alive(st.mnm);  // the lock lives in mm->mmu_notifier_mm
+  if (st.cfg.unregister_checks_unlocked) {
+    // 2013's bug: hlist_unhashed tested and ->release called outside mnm.lock, then hlist_del_rcu
+    if (n->hashed) {
+      rcu_read_lock();
+      release(n);
+      rcu_read_unlock();
+      spin_lock(st.mnm->lock);
+      unlink(st, n);
+      spin_unlock(st.mnm->lock);
     }
-    n->hashed = false;
+  } else {
+    spin_lock(st.mnm->lock);
+    if (n->hashed) {
+      unlink(st, n);
+      rcu_read_lock();
+      spin_unlock(st.mnm->lock);
+      release(n);
+      rcu_read_unlock();
+    } else {
+      spin_unlock(st.mnm->lock);
+    }
   }
-  spin_unlock(st.mnm_lock);
   if (st.cfg.unregister_syncs_rcu) synchronize_rcu();
+}
+
+void mmu_notifier_release(MmuState& st) {
+  spin_lock(st.mnm->lock);
+  for (Notifier* n = READ_ONCE(st.mnm->head); n; n = READ_ONCE(st.mnm->head)) {
+    unlink(st, n);  // hlist_del_init_rcu
+    rcu_read_lock();
+    spin_unlock(st.mnm->lock);
+    release(n);
+    rcu_read_unlock();
+    spin_lock(st.mnm->lock);
+  }
+  spin_unlock(st.mnm->lock);
+  synchronize_rcu();
+}
+
+void mmdrop(MmuState& st) {
+  if (atomic_dec_return(st.mm_count) == 0 && !st.cfg.free_mnm_at_exit) kfree(st.mnm);  // mmu_notifier_mm_destroy
+}
+
+void mmput(MmuState& st) {
+  if (atomic_dec_return(st.mm_users) != 0) return;
+  mmu_notifier_release(st);  // exit_mmap
+  if (st.cfg.free_mnm_at_exit) kfree(st.mnm);
+  mmdrop(st);
 }
 
 void invalidate_range(MmuState& st) {
@@ -127,7 +184,7 @@ void invalidate_range(MmuState& st) {
 void clear_flush_young(MmuState& st) {
   spin_lock(st.ptl);
   rcu_read_lock();
-  for (Notifier* n = rcu_dereference(st.head); n; n = rcu_dereference(n->next)) check_ops(n);
+  for (Notifier* n = rcu_dereference(st.mnm->head); n; n = rcu_dereference(n->next)) check_ops(n);
   rcu_read_unlock();
   spin_unlock(st.ptl);
 }

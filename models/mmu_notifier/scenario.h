@@ -4,8 +4,8 @@
 
 namespace sf::models::mmu_notifier {
 
-// T1 invalidates the address (munmap-like; or walks the list for clear_flush_young) while T2, the driver, allocates and initializes a
-// notifier, registers it, faults the address into its secondary MMU, unregisters and frees it.
+// Runs cfg.scenario's threads (scenario.cpp): an invalidation against a driver's register, fault
+// and unregister; or a driver's unregister against the process's exit.
 void run_mmu_notifier(const Config& cfg);
 
 }  // namespace sf::models::mmu_notifier

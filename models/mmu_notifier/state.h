@@ -19,6 +19,12 @@ enum class InvalidatorLock : uint8_t {
   ptl_only,  // a path under the page-table lock only, which mm_take_all_locks does not take
 };
 
+// The threads (scenario.cpp).
+enum class Scenario : uint8_t {
+  invalidate,  // T1 invalidates (or walks for clear_flush_young); T2 registers, faults, unregisters
+  exit,        // T1, the driver, unregisters holding only an mm_count reference; T2 exits the mm
+};
+
 struct Config {
   bool register_takes_all_locks = true;   // mm_take_all_locks around the list insertion (bug: EMM's register)
   bool add_rcu = true;                    // hlist_add_head_rcu (2018 fix); false: 2.6.27's plain hlist_add_head
@@ -27,6 +33,10 @@ struct Config {
   bool lockless_retry = false;            // the consumer's fault checks count and seq without kvm_lock (PPC)
   InvalidatorLock invalidator = InvalidatorLock::mmap_sem;
   bool young_reader = false;  // T1 runs clear_flush_young (under the ptl only) instead of an invalidation
+  bool unregister_checks_unlocked = false;  // the 2013 bug: hashed? tested, ->release run, outside mnm.lock
+  bool free_mnm_at_exit = false;            // mmu_notifier_mm freed at mm_users == 0, not at mmdrop
+  bool driver_frees_notifier = true;        // exit: the driver frees its notifier after unregister
+  Scenario scenario = Scenario::invalidate;
 };
 
 struct Ops {
@@ -38,7 +48,14 @@ inline constexpr Ops kKvmOps{"kvm_mmu_notifier_ops"};
 struct Notifier {
   shared<const Ops*> ops{nullptr, "mn.ops"};  // set by the driver before register
   shared<Notifier*> next{nullptr, "mn.hlist.next"};
-  bool hashed = false;  // ghost: on the list
+  bool hashed = false;  // on the list (hlist_unhashed, under mnm.lock)
+  int released = 0;     // ghost: ->release calls
+};
+
+// mm->mmu_notifier_mm: allocated at the first register, freed with the mm (a model heap block).
+struct NotifierMm {
+  spinlock_t lock{"mmu_notifier_mm.lock"};
+  shared<Notifier*> head{nullptr, "mmu_notifier_mm.list"};
 };
 
 // The consumer (KVM): in-flight invalidations, a sequence count, and its secondary MMU's mapping.
@@ -52,13 +69,14 @@ struct Kvm {
 };
 
 struct MmuState {
-  explicit MmuState(const Config& c) : cfg(c) {}
+  explicit MmuState(const Config& c) : cfg(c), mnm(kalloc<NotifierMm>("mmu_notifier_mm")) {}
   const Config& cfg;
   spinlock_t mmap_sem{"mmap_sem"};   // a rwsem in the kernel; one reader here, so a lock serves
   spinlock_t vma_lock{"i_mmap_lock"};
   spinlock_t ptl{"page_table_lock"};
-  spinlock_t mnm_lock{"mmu_notifier_mm.lock"};
-  shared<Notifier*> head{nullptr, "mmu_notifier_mm.list"};
+  NotifierMm* mnm;
+  atomic_t mm_users{1, "mm_users"};  // address-space users (the process)
+  atomic_t mm_count{1, "mm_count"};  // references to the mm_struct (one for all its users)
   shared<int> pte{kOldPage, "pte"};
   Kvm kvm;
 };

@@ -34,6 +34,17 @@ const Entry kEntries[] = {
        c.lockless_retry = true;
        c.end_wmb = false;
      })},
+    {{"unregister_unlocked_check", "double_release", "the 2013 bug (751efd8610d3): unregister tests hlist_unhashed and calls ->release outside mmu_notifier_mm.lock while the exit's mmu_notifier_release takes the same notifier (the driver keeps the notifier: freeing it also gives use_after_free)"},
+     with([](Config& c) {
+       c.unregister_checks_unlocked = true;
+       c.driver_frees_notifier = false;
+       c.scenario = Scenario::exit;
+     })},
+    {{"mnm_freed_at_exit", "use_after_free", "mmu_notifier_mm freed when mm_users reaches 0 (seed 003: unregister \"can't run after mm_users == 0\"): an unregister holding only mm_count takes a freed lock"},
+     with([](Config& c) {
+       c.free_mnm_at_exit = true;
+       c.scenario = Scenario::exit;
+     })},
     {{"plain_add_mmap_sem_reader", "pass", "Andrea's claim (seed 003): with the reader under mmap_sem, which mm_take_all_locks also takes, the plain hlist_add_head is ordered by the lock", true, MemoryMode::lkmm},
      with([](Config& c) { c.add_rcu = false; })},
     {{"plain_add_vma_lock_reader", "pass", "the same with a truncate-like reader under the vma lock only: mm_take_all_locks takes every vma lock", true, MemoryMode::lkmm},
@@ -43,6 +54,8 @@ const Entry kEntries[] = {
      })},
     {{"rcu_add_ptl_reader", "pass", "clear_flush_young under the page-table lock only, with hlist_add_head_rcu: the release publishes the ops", true, MemoryMode::lkmm},
      with([](Config& c) { c.young_reader = true; })},
+    {{"unregister_vs_exit", "pass", "2.6.27's unregister (under mmu_notifier_mm.lock, then synchronize_rcu) racing the exit, mmu_notifier_mm freed at mmdrop", true, MemoryMode::lkmm},
+     with([](Config& c) { c.scenario = Scenario::exit; })},
     {{"end_wmb_locked_retry", "pass", "end() without the smp_wmb(), but the retry check under mmu_lock: the lock orders it (the early kvm_main.c argument)", true, MemoryMode::lkmm},
      with([](Config& c) { c.end_wmb = false; })},
 };
