@@ -174,6 +174,7 @@ void user_store_cow(FutexState& st, int v) {
     invalidate_vcache(st, c.walk_snapshot ? snapshot : READ_ONCE(st.vcache_head), kNew);
   }
   spin_unlock(st.ptl);
+  st.cow_done = true;
   WRITE_ONCE(st.word(READ_ONCE(st.pte)), v);
 }
 
@@ -198,14 +199,20 @@ WaitResult futex_wait(FutexState& st, uint32_t w, int val, bool timeout) {
   return r;
 }
 
-int futex_wake(FutexState& st, int n) {
-  int page = READ_ONCE(st.pte);
+int futex_wake(FutexState& st, int n, bool child) {
+  int page = READ_ONCE(child ? st.child_pte : st.pte);
   spin_lock(st.futex_lock);
   int woke = 0;
+  // lokier: the child's (mm, vaddr) key is not the parent's: its chain holds none of our waiters.
+  bool other_key = child && st.cfg.form == Form::lokier;
   var<Q*>* link = &st.bucket(key_of(st, page));
-  for (Q* p = link->load(); p && woke < n;) {
+  for (Q* p = other_key ? nullptr : link->load(); p && woke < n;) {
     Q* next = p->next.load();
     if (st.cfg.form == Form::lokier || p->page.load() == page) {
+      oracle(!child || !st.cow_done, "wrong_wakeup",
+             "the fork child's FUTEX_WAKE on page %s woke T%u, a waiter of the parent, whose A maps %s "
+             "since its COW fault",
+             page == kOld ? "P" : "P'", p->tid, st.pte.peek() == kOld ? "P" : "P'");
       link->store(next);
       p->bucket = -1;
       WRITE_ONCE(p->woken, 1);

@@ -15,7 +15,8 @@ void user_store_cow(FutexState& st, int v);
 // FUTEX_WAIT by waiter `w`: queue, and sleep if *A still reads `val` (EAGAIN if not). With
 // `timeout`, a waiter that would sleep times out at once instead (it queues and unqueues).
 WaitResult futex_wait(FutexState& st, uint32_t w, int val, bool timeout);
-// FUTEX_WAKE: wakes up to n waiters queued on A's current page (on A's key, for lokier).
-int futex_wake(FutexState& st, int n);
+// FUTEX_WAKE: wakes up to n waiters queued on A's current page (on A's key, for lokier), from the
+// parent's mm, or (`child`) from the fork child's, whose A still maps P.
+int futex_wake(FutexState& st, int n, bool child = false);
 
 }  // namespace sf::models::futex_vcache

@@ -27,6 +27,8 @@ enum class Scenario : uint8_t {
   cow,           // T1 waits while A reads 0; T2 stores 1 to A (a COW fault), then wakes all
   two_waiters,   // the same with two waiters
   timeout,       // T1 waits; T3 waits with a timeout (queues, then unqueues at once); T2 as in cow
+  child_wake,    // T1 waits; T2 stores 1 to A (the COW fault) and wakes nobody; T3, in the fork
+                 // child whose A still maps P, wakes A: after the COW it must not reach T1
 };
 
 struct Config {
@@ -60,6 +62,7 @@ struct FutexState {
 
   const Config& cfg;
   shared<int> pte{kOld, "pte[A]"};  // the waiters' and the COW thread's mm: A -> page
+  shared<int> child_pte{kOld, "child pte[A]"};  // the fork child's mm: A keeps mapping P
   shared<int> word_old{0, "P[A]"};  // the futex word in P
   shared<int> word_new{0, "P'[A]"};  // the futex word in P' (written by the COW copy)
   shared<int>& word(int page) { return page == kOld ? word_old : word_new; }
@@ -78,6 +81,7 @@ struct FutexState {
   bool asleep[kMaxWaiters] = {};   // in the sleep loop (queued, saw the expected value)
   bool done[kMaxWaiters] = {};     // saw A != 0: returned for good
   bool give_up = false;            // the harness ends the sleep of a waiter nobody will wake
+  bool cow_done = false;           // the COW fault has released the ptl: A maps P' in the parent
 };
 
 }  // namespace sf::models::futex_vcache

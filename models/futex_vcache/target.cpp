@@ -57,8 +57,20 @@ const Entry kEntries[] = {
        c.ptl_last = true;
        c.scenario = Scenario::two_waiters;
      })},
+    {{"no_vcache_child_wake", "wrong_wakeup", "the original futex: after the parent's COW fault its waiter still sits on P, where the fork child's FUTEX_WAKE finds it"},
+     with([](Config& c) {
+       c.form = Form::no_vcache;
+       c.scenario = Scenario::child_wake;
+     })},
     {{"lokier_keys", "pass", "Lokier's 2.6.0 fix, private futexes keyed by (mm, vaddr): no vcache, no callback, and no lost wakeup", true, MemoryMode::lkmm},
      with([](Config& c) { c.form = Form::lokier; })},
+    {{"correct_child_wake", "pass", "C4 with the fork child waking A: once the COW fault is done the parent's waiter is on P', out of the child's reach", true, MemoryMode::lkmm},
+     with([](Config& c) { c.scenario = Scenario::child_wake; })},
+    {{"linus_child_wake", "pass", "Linus's order with the fork child waking A", true, MemoryMode::lkmm},
+     with([](Config& c) {
+       c.form = Form::linus;
+       c.scenario = Scenario::child_wake;
+     })},
     {{"correct_timeout", "pass", "C4 with a second waiter that times out while the COW runs", true, MemoryMode::lkmm},
      with([](Config& c) { c.scenario = Scenario::timeout; })},
 };
