@@ -69,9 +69,7 @@ std::string save_failure(const std::string& dir, const std::string& target, cons
   return path;
 }
 
-// Two failures are the same when their kind and message agree once numbers are blanked out
-// (versions, steps and line numbers differ between schedules of one bug).
-static std::string dedup_token(const Outcome& o) {
+std::string failure_token(const Outcome& o) {
   std::string t = o.failure_name() + "|";
   for (char c : o.message) t += (c >= '0' && c <= '9') ? '#' : c;
   return t;
@@ -92,14 +90,14 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
     executions += r.executions;
     seconds += r.seconds;
     if (!r.found) break;
-    std::string token = dedup_token(r.outcome);
+    std::string token = failure_token(r.outcome);
     if (!seen.insert(token).second) continue;
     if (a.minimize) {
       MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, r.decisions, opts);
       r.decisions = m.decisions;
       r.outcome = m.outcome;
       // Minimizing can turn it into a failure already saved.
-      std::string small = dedup_token(r.outcome);
+      std::string small = failure_token(r.outcome);
       if (small != token && !seen.insert(small).second) continue;
     }
     std::string error;

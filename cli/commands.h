@@ -47,11 +47,25 @@ struct DemoArgs {
   std::string out_dir = "schedfuzz-out";
 };
 
+struct TriageArgs {
+  std::string target;
+  std::string variant = "correct";
+  MemoryMode memory = MemoryMode::sc;
+  bool memory_given = false;  // otherwise: the variant's promised mode
+  std::string out_dir = "schedfuzz-out";
+  std::vector<std::string> files;  // libFuzzer inputs (crash-*), each a byte string of choices
+};
+
 int cmd_list();
 int cmd_run(const RunArgs& a);
 int cmd_replay(const ReplayArgs& a);
 int cmd_demo(const DemoArgs& a);
 int cmd_minimize(const MinimizeArgs& a);
+int cmd_triage(const TriageArgs& a);
+
+// Two failures are the same when their kind and message agree once numbers are blanked out
+// (versions, steps and line numbers differ between schedules of one bug).
+std::string failure_token(const Outcome& o);
 
 // Saves a failing schedule under `dir`; returns its path (empty on error, with `error` set).
 std::string save_failure(const std::string& dir, const std::string& target, const std::string& variant,

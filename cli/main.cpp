@@ -52,6 +52,17 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   demo_cmd->add_option("--out,-o", demo.out_dir, "folder for failing schedules");
 
+  TriageArgs triage;
+  auto* triage_cmd = app.add_subcommand(
+      "triage", "group libFuzzer crash files of one variant by distinct failure; save a minimized schedule for each");
+  triage_cmd->add_option("target", triage.target, "target name (see `schedfuzz list`)")->required();
+  triage_cmd->add_option("files", triage.files, "inputs (libFuzzer crash-* files)")->required();
+  triage_cmd->add_option("--variant,-v", triage.variant, "the variant the inputs were fuzzed on (default: correct)");
+  std::string triage_memory;
+  triage_cmd->add_option("--memory,-m", triage_memory, "the memory model they were fuzzed under (default: the variant's)")
+      ->check(CLI::IsMember({"sc", "tso", "lkmm"}));
+  triage_cmd->add_option("--out,-o", triage.out_dir, "folder for the schedules");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -73,5 +84,10 @@ int main(int argc, char** argv) {
   if (*replay_cmd) return cmd_replay(replay);
   if (*demo_cmd) return cmd_demo(demo);
   if (*minimize_cmd) return cmd_minimize(minimize);
+  if (*triage_cmd) {
+    triage.memory_given = !triage_memory.empty();
+    if (triage.memory_given) sf::parse_memory_mode(triage_memory, &triage.memory);
+    return cmd_triage(triage);
+  }
   return usage_error("no command given");
 }

@@ -101,5 +101,26 @@ if [ "$rc" -eq 0 ] && grep -q '^DONE .*distinct_failures=0' "$work/kg2"; then ok
 "$SF" list >"$work/list"; rc=$?
 if [ "$rc" -eq 0 ] && grep -q '^vmalloc_cache  *correct  *pass' "$work/list"; then ok; else bad "list"; fi
 
+# triage: inputs (libFuzzer crash files are choice bytes) grouped by distinct failure, one minimized
+# schedule saved per failure, which replays; bad inputs are usage errors.
+mkdir -p "$work/tri"
+printf '' >"$work/tri/crash-empty"          # the sequential run: no_vcache loses the wakeup
+printf '\x00\x00\x00' >"$work/tri/crash-zeros"  # every choice the default: the same run
+printf '\x01\x01\x01\x01\x01\x01\x01\x01' >"$work/tri/crash-ones"  # preempt at every point: it passes
+"$SF" triage futex_vcache --variant no_vcache -o "$work/tri/out" "$work/tri/crash-empty" "$work/tri/crash-zeros" \
+  "$work/tri/crash-ones" >"$work/tri/log" 2>&1; rc=$?
+if [ "$rc" -eq 1 ] && grep -q '^FAILURE kind=lost_wakeup files=2 ' "$work/tri/log" &&
+  grep -q '^TRIAGE futex_vcache no_vcache memory=sc files=3 failing=2 passing=1 distinct_failures=1$' "$work/tri/log"; then ok
+else bad "triage groups the inputs: rc=$rc $(cat "$work/tri/log")"; fi
+sched=$(ls "$work/tri/out"/*.sched 2>/dev/null | head -n 1)
+if [ -n "$sched" ] && "$SF" replay -q "$sched" | grep -q '^REPRODUCED futex_vcache no_vcache kind=lost_wakeup'; then ok
+else bad "triage's saved schedule does not replay"; fi
+"$SF" triage futex_vcache --variant correct "$work/tri/crash-empty" >"$work/tri/log2" 2>&1; rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'distinct_failures=0$' "$work/tri/log2"; then ok; else bad "triage of a passing input: rc=$rc"; fi
+expect_usage "triage a missing file" -- "$SF" triage futex_vcache "$work/tri/missing"
+expect_usage "triage a folder" -- "$SF" triage futex_vcache "$work/tri"
+expect_usage "triage without files" -- "$SF" triage futex_vcache
+expect_usage "triage unknown variant" -- "$SF" triage futex_vcache --variant nope "$work/tri/crash-empty"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -28,6 +28,15 @@ if [ -x "$bin" ]; then
     "$bin" --variant=install_always "$crash" >"$work/rep" 2>&1
     if grep -q 'kind=stale_info' "$work/rep" && grep -q 'READ_ONCE' "$work/rep"; then passed=$((passed + 1))
     else failed=$((failed + 1)); echo "FAILED: running the crash file did not print the failure's trace"; fi
+    # schedfuzz triage turns the crash file into a replayable schedule.
+    if [ -x "$B/schedfuzz" ]; then
+      "$B/schedfuzz" triage vmalloc_cache --variant install_always -o "$work/tri" "$crash" >"$work/tri.log" 2>&1
+      sched=$(ls "$work/tri"/*.sched 2>/dev/null | head -n 1)
+      if grep -q '^FAILURE kind=stale_info files=1 ' "$work/tri.log" && [ -n "$sched" ] &&
+        "$B/schedfuzz" replay -q "$sched" | grep -q '^REPRODUCED vmalloc_cache install_always kind=stale_info'; then
+        passed=$((passed + 1))
+      else failed=$((failed + 1)); echo "FAILED: triage of the crash file"; cat "$work/tri.log"; fi
+    fi
   fi
 fi
 echo "fuzz_smoke: $passed passed, $failed failed"
