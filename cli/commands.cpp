@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "cli/swimlane.h"
 #include "models/registry.h"
 #include "schedfuzz/pct_source.h"
 #include "schedfuzz/random_source.h"
@@ -197,6 +198,16 @@ int cmd_replay(const ReplayArgs& a) {
   if (int code = load_and_replay(a.file, engine, &s)) return code;
   const ScheduleFile& f = s.file;
   const Outcome& o = s.first.outcome;
+  if (!a.html.empty()) {
+    std::string title = f.target + " " + f.variant + ", memory " + std::string(memory_mode_name(f.memory)) + ", " +
+                        std::to_string(f.decisions.size()) + " decisions";
+    std::string verdict = o.failed() ? "kind=" + o.failure_name() + " step=" + std::to_string(o.step) + " thread=T" +
+                                           std::to_string(o.thread) + " :: " + o.message
+                                     : std::string("PASS: the schedule runs to completion without failure");
+    std::string error;
+    if (!write_file_atomically(a.html, render_swimlane_html(engine.trace(), title, verdict), &error))
+      return usage_error(error);
+  }
   if (!a.quiet) {
     std::printf("# %s %s, memory %s, %zu decisions\n", f.target.c_str(), f.variant.c_str(),
                 std::string(memory_mode_name(f.memory)).c_str(), f.decisions.size());

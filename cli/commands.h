@@ -34,6 +34,7 @@ struct RunArgs {
 struct ReplayArgs {
   std::string file;
   bool quiet = false;  // only the verdict line, no trace
+  std::string html;    // also write the trace as an HTML swimlane here
 };
 
 struct MinimizeArgs {

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   auto* replay_cmd = app.add_subcommand("replay", "re-run a saved schedule and print its trace");
   replay_cmd->add_option("file", replay.file, "schedule file")->required();
   replay_cmd->add_flag("--quiet,-q", replay.quiet, "only the verdict line");
+  replay_cmd->add_option("--html", replay.html, "also write the trace as an HTML swimlane (a column per thread) to this file");
 
   MinimizeArgs minimize;
   auto* minimize_cmd = app.add_subcommand("minimize", "shrink a failing schedule to fewer preemptions");

@@ -117,6 +117,16 @@ if [ -n "$sched" ] && "$SF" replay -q "$sched" | grep -q '^REPRODUCED futex_vcac
 else bad "triage's saved schedule does not replay"; fi
 "$SF" triage futex_vcache --variant correct "$work/tri/crash-empty" >"$work/tri/log2" 2>&1; rc=$?
 if [ "$rc" -eq 0 ] && grep -q 'distinct_failures=0$' "$work/tri/log2"; then ok; else bad "triage of a passing input: rc=$rc"; fi
+# replay --html: the swimlane page, a lane per thread and an arrow per reads-from; written
+# atomically, or a usage error.
+seqlock=$(ls "$2"/corpus/regressions/vmalloc_cache/vmalloc_cache.seqlock_no_mb.lkmm.*.sched | head -n 1)
+"$SF" replay -q "$seqlock" --html "$work/swim.html" >/dev/null 2>&1; rc=$?
+lanes=$(grep -c 'class="lane"' "$work/swim.html" 2>/dev/null)
+arrows=$(grep -c 'class="rf' "$work/swim.html" 2>/dev/null)
+stale=$(grep -c 'class="rf stale"' "$work/swim.html" 2>/dev/null)
+if [ "$rc" -eq 1 ] && [ "$lanes" -ge 4 ] && [ "$arrows" -ge 5 ] && [ "$stale" -ge 1 ] && grep -q 'kind=stale_info' "$work/swim.html"; then ok
+else bad "replay --html: rc=$rc lanes=$lanes arrows=$arrows stale=$stale"; fi
+expect_usage "replay --html into a missing folder" -- "$SF" replay "$seqlock" --html "$work/no/such/dir/x.html"
 expect_usage "triage a missing file" -- "$SF" triage futex_vcache "$work/tri/missing"
 expect_usage "triage a folder" -- "$SF" triage futex_vcache "$work/tri"
 expect_usage "triage without files" -- "$SF" triage futex_vcache

@@ -83,15 +83,9 @@ std::string value_text(const Trace& t, const Event& e, uint64_t v) {
 
 }  // namespace
 
-std::string render_event(const Trace& t, const Event& e) {
-  char head[64];
-  std::snprintf(head, sizeof head, "%5u  T%u  ", e.step, static_cast<unsigned>(e.tid));
-  std::string line = head;
-  if (e.op == Op::note) {
-    line += "note  " + (e.note < t.notes.size() ? t.notes[e.note] : std::string());
-    return line;
-  }
-  line += op_name(e.op);
+std::string render_operation(const Trace& t, const Event& e) {
+  if (e.op == Op::note) return "note  " + (e.note < t.notes.size() ? t.notes[e.note] : std::string());
+  std::string line(op_name(e.op));
   std::string name = obj_name(t, e);
   if (!name.empty()) line += " " + name;
   switch (e.op) {
@@ -115,12 +109,23 @@ std::string render_event(const Trace& t, const Event& e) {
     default:
       break;
   }
-  if (e.where.line()) {
-    const char* f = e.where.file_name();
-    const char* s = std::strrchr(f, '/');
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "    %s:%u", s ? s + 1 : f, static_cast<unsigned>(e.where.line()));
-    line += buf;
+  return line;
+}
+
+std::string render_where(const Event& e) {
+  if (!e.where.line()) return "";
+  const char* f = e.where.file_name();
+  const char* s = std::strrchr(f, '/');
+  return std::string(s ? s + 1 : f) + ":" + std::to_string(e.where.line());
+}
+
+std::string render_event(const Trace& t, const Event& e) {
+  char head[64];
+  std::snprintf(head, sizeof head, "%5u  T%u  ", e.step, static_cast<unsigned>(e.tid));
+  std::string line = head + render_operation(t, e);
+  if (e.op != Op::note) {
+    std::string where = render_where(e);
+    if (!where.empty()) line += "    " + where;
   }
   return line;
 }

@@ -51,6 +51,9 @@ struct Trace {
 std::string_view op_name(Op op);
 // One line per step: step, thread, operation, object, value, reads-from, file:line.
 std::string render_event(const Trace& t, const Event& e);
+// Its parts: the operation with its object, value and reads-from; the source file:line ("" if none).
+std::string render_operation(const Trace& t, const Event& e);
+std::string render_where(const Event& e);
 std::string render_trace(const Trace& t);
 // A hash of what happened (threads, operations, objects, values), independent of addresses.
 uint64_t trace_hash(const Trace& t);
