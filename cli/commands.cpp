@@ -105,10 +105,21 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
     std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
     if (path.empty()) return usage_error(error);
     ++saved;
-    std::printf("FAIL %s %s memory=%s kind=%s after=%" PRIu64 " preemptions=%u schedule=%s :: %s\n", t->name,
-                a.variant.c_str(), mem.c_str(), r.outcome.failure_name().c_str(), executions,
-                count_preemptions(r.decisions), path.c_str(), r.outcome.message.c_str());
-    std::fflush(stdout);
+    char line[2048];
+    std::snprintf(line, sizeof line, "FAIL %s %s memory=%s kind=%s seed=%" PRIu64 " after=%" PRIu64
+                  " preemptions=%u schedule=%s :: %s", t->name, a.variant.c_str(), mem.c_str(),
+                  r.outcome.failure_name().c_str(), a.seed, executions, count_preemptions(r.decisions), path.c_str(),
+                  r.outcome.message.c_str());
+    if (a.report_fd >= 0) {
+      report_failure(a.report_fd, failure_token(r.outcome), path, line);
+    } else {
+      std::printf("%s\n", line);
+      std::fflush(stdout);
+    }
+  }
+  if (a.report_fd >= 0) {
+    report_done(a.report_fd, executions, seconds);
+    return saved == 0 ? kExitPass : kExitFailure;
   }
   std::printf("DONE %s %s memory=%s strategy=%s seed=%" PRIu64 " executions=%" PRIu64 " exec/s=%.0f distinct_failures=%zu\n",
               t->name, a.variant.c_str(), mem.c_str(), a.strategy.c_str(), a.seed, executions,
@@ -130,6 +141,7 @@ int cmd_run(const RunArgs& a) {
   RandomSource random(a.seed);
   PctSource pct(a.seed, a.pct_depth);
   ChoiceSource& source = a.strategy == "pct" ? static_cast<ChoiceSource&>(pct) : random;
+  if (a.jobs > 1) return run_jobs(a);
   if (a.keep_going) return run_keep_going(a, t, call, opts, source, budget);
   ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, budget);
   double rate = r.seconds > 0 ? r.executions / r.seconds : 0;

@@ -29,6 +29,8 @@ struct RunArgs {
   std::string out_dir = "schedfuzz-out";
   bool minimize = true;
   bool keep_going = false;  // after a failure, go on and save each distinct failure once
+  uint32_t jobs = 1;        // > 1: that many processes, seeds seed..seed+jobs-1, each as keep_going
+  int report_fd = -1;       // a job of `jobs`: report to the parent through this pipe (jobs.cpp)
 };
 
 struct ReplayArgs {
@@ -63,6 +65,11 @@ int cmd_replay(const ReplayArgs& a);
 int cmd_demo(const DemoArgs& a);
 int cmd_minimize(const MinimizeArgs& a);
 int cmd_triage(const TriageArgs& a);
+// `run --jobs N` (jobs.cpp): forks N keep-going runs and merges their distinct failures. A job
+// reports each distinct failure it saved, and at its end its totals, through its pipe.
+int run_jobs(const RunArgs& a);
+void report_failure(int fd, const std::string& token, const std::string& path, const std::string& line);
+void report_done(int fd, uint64_t executions, double seconds);
 
 // Two failures are the same when their kind and message agree once numbers are blanked out
 // (versions, steps and line numbers differ between schedules of one bug).

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out,-o", run.out_dir, "folder for failing schedules");
   run_cmd->add_flag("--keep-going,-k", run.keep_going,
                     "go on after a failure until the budget ends; save one schedule per distinct failure");
+  run_cmd->add_option("--jobs,-j", run.jobs,
+                      "processes, each with its own seed (seed, seed+1, ...) and --keep-going; failures merged")
+      ->check(CLI::Range(1u, 256u));
   bool no_minimize = false;
   run_cmd->add_flag("--no-minimize", no_minimize, "save the failing schedule as found, without minimizing it");
 

@@ -101,6 +101,23 @@ if [ "$rc" -eq 0 ] && grep -q '^DONE .*distinct_failures=0' "$work/kg2"; then ok
 "$SF" list >"$work/list"; rc=$?
 if [ "$rc" -eq 0 ] && grep -q '^vmalloc_cache  *correct  *pass' "$work/list"; then ok; else bad "list"; fi
 
+# run --jobs: two processes (seeds 1 and 2), failures merged: one schedule per distinct failure,
+# each of which replays; the totals add up.
+"$SF" run vmalloc_cache --variant install_not_equal --jobs 2 -n 20000 -o "$work/jobs" >"$work/jobs.log" 2>&1; rc=$?
+distinct=$(sed -n 's/.*distinct_failures=\([0-9]*\)$/\1/p' "$work/jobs.log")
+files=$(ls "$work/jobs"/*.sched 2>/dev/null | wc -l)
+fails=$(grep -c '^FAIL vmalloc_cache install_not_equal .*kind=stale_info' "$work/jobs.log")
+if [ "$rc" -eq 1 ] && grep -q '^DONE vmalloc_cache install_not_equal strategy=random seeds=1..2 jobs=2 executions=40000 ' "$work/jobs.log" &&
+  [ -n "$distinct" ] && [ "$distinct" -ge 1 ] && [ "$files" -eq "$distinct" ] && [ "$fails" -eq "$distinct" ]; then ok
+else bad "run --jobs 2: rc=$rc distinct=$distinct files=$files fails=$fails $(cat "$work/jobs.log")"; fi
+for f in "$work/jobs"/*.sched; do
+  if "$SF" replay -q "$f" | grep -q '^REPRODUCED vmalloc_cache install_not_equal kind=stale_info'; then ok; else bad "replay of $f"; fi
+done
+"$SF" run vmalloc_cache --jobs 2 -n 5000 -o "$work/jobs_ok" >"$work/jobs_ok.log" 2>&1; rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'jobs=2 executions=10000 .*distinct_failures=0$' "$work/jobs_ok.log"; then ok
+else bad "run --jobs 2 on the correct form: rc=$rc $(cat "$work/jobs_ok.log")"; fi
+expect_usage "zero jobs" -- "$SF" run vmalloc_cache --jobs 0
+
 # triage: inputs (libFuzzer crash files are choice bytes) grouped by distinct failure, one minimized
 # schedule saved per failure, which replays; bad inputs are usage errors.
 mkdir -p "$work/tri"
