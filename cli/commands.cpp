@@ -127,11 +127,18 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
   return saved == 0 ? kExitPass : kExitFailure;
 }
 
+int find_target_variant(const std::string& target, const std::string& variant, const models::Target** t, int* v) {
+  *t = models::find_target(target);
+  if (!*t) return usage_error("unknown target '" + target + "' (see `schedfuzz list`)");
+  *v = models::find_variant(**t, variant);
+  if (*v < 0) return usage_error("unknown variant '" + variant + "' of " + target + " (see `schedfuzz list`)");
+  return 0;
+}
+
 int cmd_run(const RunArgs& a) {
-  const models::Target* t = models::find_target(a.target);
-  if (!t) return usage_error("unknown target '" + a.target + "' (see `schedfuzz list`)");
-  int v = models::find_variant(*t, a.variant);
-  if (v < 0) return usage_error("unknown variant '" + a.variant + "' of " + a.target + " (see `schedfuzz list`)");
+  const models::Target* t = nullptr;
+  int v = 0;
+  if (int code = find_target_variant(a.target, a.variant, &t, &v)) return code;
   RunOptions opts;
   opts.memory = a.memory_given ? a.memory : t->variants[v].memory;
   if (a.max_steps) opts.max_steps = a.max_steps;

@@ -8,6 +8,10 @@
 
 #include "schedfuzz/outcome.h"
 
+namespace sf::models {
+struct Target;
+}
+
 namespace sf::cli {
 
 // Exit codes, one table: 0 pass, 1 a failure was found (or reproduced), 2 bad usage or input.
@@ -79,6 +83,10 @@ std::string failure_token(const Outcome& o);
 std::string save_failure(const std::string& dir, const std::string& target, const std::string& variant,
                          MemoryMode memory, uint32_t max_steps, const Outcome& o,
                          const std::vector<Decision>& decisions, std::string* error);
+
+// The target and variant named on the command line; 0, or the usage exit code of the one-line
+// error it printed.
+int find_target_variant(const std::string& target, const std::string& variant, const models::Target** t, int* v);
 
 // One line on stderr, "schedfuzz: ...", and the usage exit code.
 int usage_error(const std::string& message);

@@ -42,10 +42,9 @@ struct Group {
 }  // namespace
 
 int cmd_triage(const TriageArgs& a) {
-  const models::Target* t = models::find_target(a.target);
-  if (!t) return usage_error("unknown target '" + a.target + "' (see `schedfuzz list`)");
-  int v = models::find_variant(*t, a.variant);
-  if (v < 0) return usage_error("unknown variant '" + a.variant + "' of " + a.target + " (see `schedfuzz list`)");
+  const models::Target* t = nullptr;
+  int v = 0;
+  if (int code = find_target_variant(a.target, a.variant, &t, &v)) return code;
   RunOptions opts;
   opts.memory = a.memory_given ? a.memory : t->variants[v].memory;
   RunOptions fast = opts;
