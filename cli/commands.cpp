@@ -11,6 +11,7 @@
 
 #include "cli/swimlane.h"
 #include "models/registry.h"
+#include "schedfuzz/bounded_source.h"
 #include "schedfuzz/pct_source.h"
 #include "schedfuzz/random_source.h"
 #include "schedules/explore.h"
@@ -76,20 +77,55 @@ std::string failure_token(const Outcome& o) {
   return t;
 }
 
+// "strategy=random seed=1", "strategy=pct depth=3 seed=1" or "strategy=bounded preemptions<=2
+// memory_choices<=2" (a bounded search has no seed).
+static std::string strategy_text(const RunArgs& a) {
+  char buf[128];
+  if (a.strategy == "bounded") {
+    std::snprintf(buf, sizeof buf, "strategy=bounded preemptions<=%u memory_choices<=%u", a.max_preemptions,
+                  a.max_memory_choices);
+  } else if (a.strategy == "pct") {
+    std::snprintf(buf, sizeof buf, "strategy=pct depth=%u seed=%" PRIu64, a.pct_depth, a.seed);
+  } else {
+    std::snprintf(buf, sizeof buf, "strategy=%s seed=%" PRIu64, a.strategy.c_str(), a.seed);
+  }
+  return buf;
+}
+
+// What a bounded search covered, for its verdict line.
+static std::string bounded_summary(const BoundedSource& s, bool exhausted) {
+  char buf[320];
+  if (exhausted && !s.preemption_bound_hit() && !s.memory_bound_hit()) {
+    std::snprintf(buf, sizeof buf, " search=complete (every execution of this scenario: no bound was reached)");
+  } else if (exhausted) {
+    std::snprintf(buf, sizeof buf, " search=complete within the bounds (%s)",
+                  s.preemption_bound_hit() ? "more preemptions would run more executions"
+                                           : "more memory choices would run more executions");
+  } else {
+    std::snprintf(buf, sizeof buf,
+                  " search=incomplete (the budget ended in the pass with at most %u preemptions; raise --executions)",
+                  s.level());
+  }
+  return buf;
+}
+
 // `run --keep-going`: explore the whole budget, minimizing and saving each distinct failure once.
 static int run_keep_going(const RunArgs& a, const models::Target* t, models::TargetCall& call, const RunOptions& opts,
                           ChoiceSource& source, const ExploreBudget& budget) {
   Engine engine;
   std::set<std::string> seen;
   size_t saved = 0;
+  bool exhausted = false;
   uint64_t executions = 0;
   double seconds = 0;
   std::string mem(memory_mode_name(opts.memory));
   while (executions < budget.executions && (budget.seconds == 0 || seconds < budget.seconds)) {
     ExploreBudget rest{budget.executions - executions, budget.seconds == 0 ? 0 : budget.seconds - seconds};
     ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, rest);
+    if (!r.divergence.empty()) return usage_error(std::string(t->name) + " " + a.variant + ": " + r.divergence);
     executions += r.executions;
     seconds += r.seconds;
+    exhausted = r.exhausted;
     if (!r.found) break;
     std::string token = failure_token(r.outcome);
     if (!seen.insert(token).second) continue;
@@ -121,9 +157,11 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
     report_done(a.report_fd, executions, seconds);
     return saved == 0 ? kExitPass : kExitFailure;
   }
-  std::printf("DONE %s %s memory=%s strategy=%s seed=%" PRIu64 " executions=%" PRIu64 " exec/s=%.0f distinct_failures=%zu\n",
-              t->name, a.variant.c_str(), mem.c_str(), a.strategy.c_str(), a.seed, executions,
-              seconds > 0 ? executions / seconds : 0.0, saved);
+  const auto* search = dynamic_cast<const BoundedSource*>(&source);
+  std::printf("DONE %s %s memory=%s %s executions=%" PRIu64 " exec/s=%.0f distinct_failures=%zu%s\n",
+              t->name, a.variant.c_str(), mem.c_str(), strategy_text(a).c_str(), executions,
+              seconds > 0 ? executions / seconds : 0.0, saved,
+              search ? bounded_summary(*search, exhausted).c_str() : "");
   return saved == 0 ? kExitPass : kExitFailure;
 }
 
@@ -142,20 +180,28 @@ int cmd_run(const RunArgs& a) {
   RunOptions opts;
   opts.memory = a.memory_given ? a.memory : t->variants[v].memory;
   if (a.max_steps) opts.max_steps = a.max_steps;
-  ExploreBudget budget{a.executions ? a.executions : t->default_budget, a.seconds};
+  bool bounded = a.strategy == "bounded";
+  // A bounded search is meant to finish: its default budget is the target's times 100.
+  uint64_t default_budget = uint64_t{t->default_budget} * (bounded ? 100 : 1);
+  ExploreBudget budget{a.executions ? a.executions : default_budget, a.seconds};
   models::TargetCall call{t, v};
   Engine engine;
   RandomSource random(a.seed);
   PctSource pct(a.seed, a.pct_depth);
-  ChoiceSource& source = a.strategy == "pct" ? static_cast<ChoiceSource&>(pct) : random;
+  BoundedSource search(a.max_preemptions, a.max_memory_choices);
+  ChoiceSource& source = bounded ? static_cast<ChoiceSource&>(search)
+                         : a.strategy == "pct" ? static_cast<ChoiceSource&>(pct)
+                                               : static_cast<ChoiceSource&>(random);
   if (a.jobs > 1) return run_jobs(a);
   if (a.keep_going) return run_keep_going(a, t, call, opts, source, budget);
   ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, budget);
+  if (!r.divergence.empty()) return usage_error(std::string(t->name) + " " + a.variant + ": " + r.divergence);
   double rate = r.seconds > 0 ? r.executions / r.seconds : 0;
   std::string mem(memory_mode_name(opts.memory));
   if (!r.found) {
-    std::printf("PASS %s %s memory=%s strategy=%s seed=%" PRIu64 " executions=%" PRIu64 " exec/s=%.0f\n", t->name,
-                a.variant.c_str(), mem.c_str(), a.strategy.c_str(), a.seed, r.executions, rate);
+    std::printf("PASS %s %s memory=%s %s executions=%" PRIu64 " exec/s=%.0f%s\n", t->name,
+                a.variant.c_str(), mem.c_str(), strategy_text(a).c_str(), r.executions, rate,
+                bounded ? bounded_summary(search, r.exhausted).c_str() : "");
     return kExitPass;
   }
   std::string error;
@@ -167,9 +213,9 @@ int cmd_run(const RunArgs& a) {
   }
   std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
   if (path.empty()) return usage_error(error);
-  std::printf("FAIL %s %s memory=%s strategy=%s seed=%" PRIu64 " kind=%s executions=%" PRIu64
+  std::printf("FAIL %s %s memory=%s %s kind=%s executions=%" PRIu64
               " exec/s=%.0f preemptions=%u (found with %u) schedule=%s :: %s\n",
-              t->name, a.variant.c_str(), mem.c_str(), a.strategy.c_str(), a.seed, r.outcome.failure_name().c_str(),
+              t->name, a.variant.c_str(), mem.c_str(), strategy_text(a).c_str(), r.outcome.failure_name().c_str(),
               r.executions, rate, count_preemptions(r.decisions), found_preemptions, path.c_str(), r.outcome.message.c_str());
   return kExitFailure;
 }

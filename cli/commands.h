@@ -23,8 +23,10 @@ struct RunArgs {
   std::string target;
   std::string variant = "correct";
   uint64_t seed = 1;
-  std::string strategy = "random";  // random or pct
+  std::string strategy = "random";  // random, pct or bounded
   uint32_t pct_depth = 3;
+  uint32_t max_preemptions = 2;     // bounded
+  uint32_t max_memory_choices = 2;  // bounded
   uint64_t executions = 0;  // 0: the target's default budget
   double seconds = 0;
   MemoryMode memory = MemoryMode::sc;

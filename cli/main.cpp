@@ -18,9 +18,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("target", run.target, "target name (see `schedfuzz list`)")->required();
   run_cmd->add_option("--variant,-v", run.variant, "variant name (default: correct)");
   run_cmd->add_option("--seed,-s", run.seed, "random seed")->check(CLI::NonNegativeNumber);
-  run_cmd->add_option("--strategy", run.strategy, "random (varying preemption rate) or pct (priority-based, depth --depth)")
-      ->check(CLI::IsMember({"random", "pct"}));
-  run_cmd->add_option("--depth", run.pct_depth, "PCT bug depth: priority change points + 1")->check(CLI::Range(1, 8));
+  run_cmd->add_option("--strategy", run.strategy,
+                      "random (varying preemption rate), pct (priority-based, depth --depth) or bounded (every "
+                      "execution within --preemptions and --memory-choices, fewest preemptions first)")
+      ->check(CLI::IsMember({"random", "pct", "bounded"}));
+  auto* depth = run_cmd->add_option("--depth", run.pct_depth, "PCT bug depth: priority change points + 1")->check(CLI::Range(1, 8));
+  auto* preemptions = run_cmd->add_option("--preemptions", run.max_preemptions, "bounded: preemptions per execution (default 2)")
+      ->check(CLI::Range(0u, 64u));
+  auto* memory_choices = run_cmd->add_option("--memory-choices", run.max_memory_choices,
+                      "bounded: stale reads, store reorderings and early flushes per execution (default 2)")
+      ->check(CLI::Range(0u, 64u));
   run_cmd->add_option("--executions,-n", run.executions, "execution budget (default: the target's)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   run_cmd->add_option("--seconds", run.seconds, "time budget in seconds (0: none)")->check(CLI::Range(0.0, 1e7));
@@ -80,6 +87,13 @@ int main(int argc, char** argv) {
   }
   if (*list) return cmd_list();
   if (*run_cmd) {
+    if (run.strategy != "bounded" && (preemptions->count() || memory_choices->count())) {
+      return usage_error("--preemptions and --memory-choices apply to --strategy bounded");
+    }
+    if (run.strategy != "pct" && depth->count()) return usage_error("--depth applies to --strategy pct");
+    if (run.strategy == "bounded" && run.jobs > 1) {
+      return usage_error("--jobs splits seeds; a bounded search has none (run it as one job)");
+    }
     run.memory_given = !memory.empty();
     run.minimize = !no_minimize;
     if (run.memory_given) sf::parse_memory_mode(memory, &run.memory);

@@ -14,10 +14,15 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
   fast.record_events = false;
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-  while (r.executions < budget.executions) {
+  while (r.executions < budget.executions && !source.exhausted()) {
     const Outcome& o = engine.run(body, arg, source, fast);
+    source.end_execution();
     ++r.executions;
     r.steps += o.steps;
+    if (const char* d = source.divergence()) {
+      r.divergence = d;
+      break;
+    }
     if (o.failed()) {
       r.found = true;
       r.decisions = engine.decisions();
@@ -27,6 +32,7 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
     if (budget.seconds > 0 && (r.executions & 255) == 0 && elapsed() > budget.seconds) break;
   }
   r.seconds = elapsed();
+  r.exhausted = source.exhausted() && r.divergence.empty();
   if (r.found) {
     // Run the failing schedule once more with the trace on: it fills in the trace hash and
     // checks on the spot that the failure replays.

@@ -19,6 +19,8 @@ struct ExploreResult {
   uint64_t steps = 0;  // schedule points over all executions
   double seconds = 0;
   bool found = false;
+  bool exhausted = false;  // the source had nothing left to try (an exhaustive search is complete)
+  std::string divergence;  // non-empty: the source found the model not deterministic, and stopped
   Outcome outcome;                  // of the failing execution
   std::vector<Decision> decisions;  // of the failing execution
 };

@@ -149,5 +149,31 @@ expect_usage "triage a folder" -- "$SF" triage futex_vcache "$work/tri"
 expect_usage "triage without files" -- "$SF" triage futex_vcache
 expect_usage "triage unknown variant" -- "$SF" triage futex_vcache --variant nope "$work/tri/crash-empty"
 
+# run --strategy bounded: the bug with the fewest preemptions, a schedule that replays; the correct
+# form searched to the end; the bound flags only with it; no --jobs.
+"$SF" run vmalloc_cache --variant split_halves --strategy bounded -o "$work/bnd" >"$work/bnd.log" 2>&1; rc=$?
+sched=$(ls "$work/bnd"/*.sched 2>/dev/null | head -n 1)
+if [ "$rc" -eq 1 ] && grep -q '^FAIL vmalloc_cache split_halves memory=sc strategy=bounded preemptions<=2 memory_choices<=2 kind=stale_info .*preemptions=1 (found with 1)' "$work/bnd.log" &&
+  [ -n "$sched" ] && "$SF" replay -q "$sched" | grep -q '^REPRODUCED vmalloc_cache split_halves kind=stale_info'; then ok
+else bad "run --strategy bounded on a bug: rc=$rc $(cat "$work/bnd.log")"; fi
+"$SF" run mmu_notifier --strategy bounded >"$work/bnd2.log" 2>&1; rc=$?
+if [ "$rc" -eq 0 ] && grep -q '^PASS mmu_notifier correct memory=lkmm strategy=bounded .* search=complete within the bounds' "$work/bnd2.log"; then ok
+else bad "run --strategy bounded on the correct form: rc=$rc $(cat "$work/bnd2.log")"; fi
+"$SF" run mmu_notifier --strategy bounded -n 10 >"$work/bnd3.log" 2>&1; rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'executions=10 .*search=incomplete' "$work/bnd3.log"; then ok
+else bad "run --strategy bounded with a small budget: rc=$rc $(cat "$work/bnd3.log")"; fi
+"$SF" run vmalloc_cache --variant narrow_signed --strategy bounded --preemptions 8 --memory-choices 8 >"$work/bnd4.log" 2>&1; rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'search=complete (every execution of this scenario' "$work/bnd4.log"; then ok
+else bad "run --strategy bounded to the end of the tree: rc=$rc $(cat "$work/bnd4.log")"; fi
+"$SF" run vmalloc_cache --variant install_not_equal --strategy bounded --keep-going -o "$work/bnd5" >"$work/bnd5.log" 2>&1; rc=$?
+if [ "$rc" -eq 1 ] && grep -q '^DONE vmalloc_cache install_not_equal .*strategy=bounded .*distinct_failures=[1-9].* search=complete within the bounds' "$work/bnd5.log"; then ok
+else bad "run --strategy bounded --keep-going: rc=$rc $(cat "$work/bnd5.log")"; fi
+expect_usage "preemptions without bounded" -- "$SF" run vmalloc_cache --preemptions 2
+expect_usage "memory-choices without bounded" -- "$SF" run vmalloc_cache --strategy pct --memory-choices 1
+expect_usage "depth without pct" -- "$SF" run vmalloc_cache --strategy bounded --depth 2
+expect_usage "bounded with jobs" -- "$SF" run vmalloc_cache --strategy bounded --jobs 2
+expect_usage "preemptions out of range" -- "$SF" run vmalloc_cache --strategy bounded --preemptions 99
+expect_usage "unknown strategy" -- "$SF" run vmalloc_cache --strategy dfs
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

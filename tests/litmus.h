@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "schedfuzz/bounded_source.h"
 #include "schedfuzz/engine.h"
 #include "schedfuzz/fuzz_bytes_source.h"
 #include "schedfuzz/random_source.h"
@@ -103,6 +104,7 @@ class ByteStreamSource final : public ChoiceSource {
 struct Search {
   bool found = false;     // the exists clause held in some execution
   bool other = false;     // some execution failed for another reason (deadlock, engine limit, ...)
+  bool complete = false;  // the source ran out of executions to try (an exhaustive search finished)
   uint64_t executions = 0;
   std::string message;    // of the failing execution
   std::string trace;      // of the failing execution, one line per step
@@ -115,6 +117,11 @@ inline Search search(Engine& engine, const Case& c, MemoryMode mode, ChoiceSourc
   ExploreResult r = explore(engine, &run_case, const_cast<Case*>(&c), src, o, ExploreBudget{budget, 0});
   Search s;
   s.executions = r.executions;
+  s.complete = r.exhausted;
+  if (!r.divergence.empty()) {
+    s.other = true;
+    s.message = "divergence: " + r.divergence;
+  }
   if (r.found) {
     s.found = r.outcome.failure_name() == "outcome";
     s.other = !s.found;

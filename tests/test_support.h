@@ -18,6 +18,9 @@ inline uint64_t budget(uint64_t full) {
   return d > 1 ? (full / d > 0 ? full / d : 1) : full;
 }
 
+// Whether budgets are scaled down (a sanitizer run).
+inline bool scaled_down() { return budget(100) < 100; }
+
 // A std::function body, for small models written inline in tests.
 struct FnBody {
   std::function<void()> fn;

@@ -25,6 +25,10 @@ class ChoiceSource {
   virtual void begin_execution() {}
   // An option in [0, n), n >= 2. Called only when there is a real choice.
   virtual uint32_t choose(ChoiceKind kind, uint32_t n) = 0;
+  // Called by the exploration loop (explore()) after each execution; a source that has nothing
+  // left to try (a finished exhaustive search) then says so with exhausted().
+  virtual void end_execution() {}
+  virtual bool exhausted() const { return false; }
   // A replay that no longer matches the execution says why here (nullptr: all is well).
   virtual const char* divergence() const { return nullptr; }
 
