@@ -29,7 +29,7 @@ EXEC_GOAL = 3.0  # exec/s ratio schedfuzz / Relacy
 LKMM_COST_GOAL = 2.0  # time per execution, lkmm / sc, same run
 MODES = ("sc", "tso", "lkmm")  # schedfuzz memory modes measured on the correct forms
 EXEC_GOAL_MODES = ("sc", "lkmm")  # the exec/s goal names these two (Relacy has no TSO mode to match tso)
-STRATEGIES = ("random", "pct")  # schedfuzz's ChoiceSources for the first failure
+STRATEGIES = ("random", "pct", "bounded")  # schedfuzz's ChoiceSources for the first failure
 PCT_DEPTH = 3
 RSS_GOAL_KIB = 1024
 
@@ -336,7 +336,7 @@ class Bench:
                 ratio_t = secs / b_secs if not math.isinf(secs) else math.inf
                 ratio_e = execs / b_execs if not math.isinf(execs) else math.inf
                 names = {d["failure"] for st in STRATEGIES for d in res[("sf", m, st)] if d["failed"]}
-                label = {"random": "random", "pct": f"pct d={PCT_DEPTH}"}
+                label = {"random": "random", "pct": f"pct d={PCT_DEPTH}", "bounded": "bounded P<=2 M<=2"}
                 self.rows.append(dict(
                     figure="time to 1st failure (median of seeds)", test=f"{t} bug ({BUG_NAMES[t]})",
                     mode=f"{m}, schedfuzz {label[sbest]} vs Relacy {best}",
@@ -347,11 +347,9 @@ class Bench:
                     ratio=fmt_ratio(ratio_t), goal="best <= 1x Relacy's best",
                     result="PASS" if ratio_t <= 1.0 else "MISS",
                     values=dict(schedfuzz_best=sbest, schedfuzz_seconds=secs, found=found,
-                                schedfuzz_random_seconds=sf_sum["random"][0],
-                                schedfuzz_pct_seconds=sf_sum["pct"][0],
-                                schedfuzz_random_loop_seconds=loops["random"],
-                                schedfuzz_pct_loop_seconds=loops["pct"],
-                                schedfuzz_random_found=sf_sum["random"][2], schedfuzz_pct_found=sf_sum["pct"][2],
+                                **{f"schedfuzz_{st}_seconds": sf_sum[st][0] for st in STRATEGIES},
+                                **{f"schedfuzz_{st}_loop_seconds": loops[st] for st in STRATEGIES},
+                                **{f"schedfuzz_{st}_found": sf_sum[st][2] for st in STRATEGIES},
                                 pct_depth=PCT_DEPTH, relacy_best=best, relacy_random_seconds=rl_sum["random"][0],
                                 relacy_bound_seconds=rl_sum["bound"][0], ratio=ratio_t, cap=cap,
                                 failure_names=sorted(names))))
@@ -361,7 +359,7 @@ class Bench:
                     schedfuzz="; ".join(f"{label[st]}: {fmt_exec(sf_sum[st][1])}" for st in sorder),
                     relacy=f"{best}: {fmt_exec(b_execs)}; {other}: {fmt_exec(o_execs)}",
                     ratio=fmt_ratio(ratio_e), goal="—", result="—",
-                    values=dict(schedfuzz=execs, schedfuzz_random=sf_sum["random"][1], schedfuzz_pct=sf_sum["pct"][1],
+                    values=dict(schedfuzz=execs, **{f"schedfuzz_{st}": sf_sum[st][1] for st in STRATEGIES},
                                 relacy_random=rl_sum["random"][1], relacy_bound=rl_sum["bound"][1], ratio=ratio_e)))
 
     # ---- peak RSS after 1,000 and 1,000,000 executions, separate processes
@@ -443,7 +441,7 @@ class Bench:
              overall(lambda r: r["figure"].startswith("cost per execution"))),
             ("<= 15 ns per schedule point in sc on SB and MP",
              overall(lambda r: r["figure"] == "ns per schedule point")),
-            ("time to first failure, schedfuzz's best strategy (random or PCT) no worse than Relacy's best "
+            ("time to first failure, schedfuzz's best strategy (random, PCT or bounded) no worse than Relacy's best "
              "scheduler on every bug test",
              overall(lambda r: r["figure"].startswith("time to 1st failure"))),
             ("RSS growth under 1 MiB from 1,000 to 1,000,000 executions",
@@ -480,10 +478,13 @@ def render(b, info, seconds):
                "(median over repetitions, the range of the repetitions in brackets; the medians per execution "
                "beside it are of separate runs, so under load they need not divide to the paired ratio). The exec/s goal names sc and lkmm; tso rows are shown without a goal "
                "(Relacy has no TSO mode).")
-    out.append(f"- First failure: schedfuzz runs both its random strategy (sf::RandomSource) and PCT "
-               f"(sf::PctSource, depth {PCT_DEPTH}) on the same seeds, Relacy its random and bound schedulers; the "
+    out.append(f"- First failure: schedfuzz runs its random strategy (sf::RandomSource) and PCT "
+               f"(sf::PctSource, depth {PCT_DEPTH}) on the same seeds, and its bounded exhaustive search "
+               "(sf::BoundedSource, at most 2 preemptions and 2 memory choices, fewest preemptions first; "
+               "deterministic, so its executions are the same for every seed and only its time varies); Relacy "
+               "its random and bound (context-bound, also deterministic) schedulers; the "
                "goal compares schedfuzz's best strategy with Relacy's best scheduler (fastest median time per "
-               "test), both of each shown, the best first. \"loop\" is schedfuzz's search loop alone. Seed by "
+               "test), each shown, the best first. \"loop\" is schedfuzz's search loop alone. Seed by "
                "seed, every configuration of both tools runs once before the next seed (interleaved), so a drift "
                "in the machine's speed reaches both tools alike. Each run is a fresh process: the figure is "
                "dominated by one-time costs (page faults, the first C++ exception of a schedfuzz process, "

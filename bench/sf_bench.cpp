@@ -1,8 +1,9 @@
 // bench/sf_bench.cpp: schedfuzz side of the Relacy comparison: `sf_bench <test> <form> <sc|tso|lkmm> <N> [seed]
-// [--strategy random|pct] [--depth D]`, `sf_bench switch <N>`, `sf_bench parts <N>`.
+// [--strategy random|pct|bounded] [--depth D]`, `sf_bench switch <N>`, `sf_bench parts <N>`.
 //
 // The test mode mirrors bench/relacy/main.cpp: exploration of one test (sf::RandomSource, or
-// sf::PctSource(seed, depth) with --strategy pct; depth 3 unless --depth) until the first failure or `executions`, timed from the Engine's construction (Relacy's timing
+// sf::PctSource(seed, depth) with --strategy pct, depth 3 unless --depth; sf::BoundedSource(2, 2)
+// with --strategy bounded, which ignores the seed) until the first failure or `executions`, timed from the Engine's construction (Relacy's timing
 // covers all of rl::simulate, setup included). The JSON line uses relacy_bench's keys plus:
 // memory, seed, strategy, depth (null for random), failure, steps (schedule points), setup_seconds (the Engine's construction),
 // explore_seconds (ExploreResult::seconds, the loop alone), ns_per_point = explore_seconds / steps,
@@ -32,6 +33,7 @@
 #include "core/src/fiber.h"
 #include "models/registry.h"
 #include "schedfuzz/engine.h"
+#include "schedfuzz/bounded_source.h"
 #include "schedfuzz/pct_source.h"
 #include "schedfuzz/random_source.h"
 #include "schedfuzz/schedfuzz.h"
@@ -113,13 +115,14 @@ constexpr const char* kVmallocBug = "both_zero";
 
 int usage() {
   std::fprintf(stderr,
-               "usage: sf_bench <test> <correct|bug> <sc|tso|lkmm> <executions> [seed] [--strategy random|pct]\n"
-               "                [--depth D]\n"
+               "usage: sf_bench <test> <correct|bug> <sc|tso|lkmm> <executions> [seed]\n"
+               "                [--strategy random|pct|bounded] [--depth D]\n"
                "       sf_bench switch <N>\n"
                "       sf_bench parts <N>\n"
                "tests: sb mp seqlock lost_update vmalloc_cache (vmalloc_cache bug = variant both_zero)\n"
                "sc cannot show the weak-memory bugs (sb, mp, seqlock): use lkmm for those (tso shows sb only).\n"
-               "--strategy: random (sf::RandomSource, the default) or pct (sf::PctSource, depth 3 unless --depth).\n");
+               "--strategy: random (sf::RandomSource, the default), pct (sf::PctSource, depth 3 unless --depth)\n"
+               "or bounded (sf::BoundedSource: at most 2 preemptions and 2 memory choices, fewest first; no seed).\n");
   return 2;
 }
 
@@ -160,7 +163,7 @@ int run_test(int argc, char** argv) {
         val = argv[++i];
       }
       if (key == "--strategy") {
-        if (val != "random" && val != "pct") return usage();
+        if (val != "random" && val != "pct" && val != "bounded") return usage();
         strategy = val;
       } else if (key == "--depth") {
         if (!parse_u64(val.c_str(), depth) || depth == 0 || depth > 8) return usage();  // PctSource: <= 8 changes
@@ -209,7 +212,10 @@ int run_test(int argc, char** argv) {
   long faults1 = minor_faults();
   sf::RandomSource random_src(seed);
   sf::PctSource pct_src(seed, static_cast<uint32_t>(depth));
-  sf::ChoiceSource& src = strategy == "pct" ? static_cast<sf::ChoiceSource&>(pct_src) : random_src;
+  sf::BoundedSource bounded_src(2, 2);  // the CLI's default bounds
+  sf::ChoiceSource& src = strategy == "pct"       ? static_cast<sf::ChoiceSource&>(pct_src)
+                          : strategy == "bounded" ? static_cast<sf::ChoiceSource&>(bounded_src)
+                                                  : static_cast<sf::ChoiceSource&>(random_src);
   double cpu0 = cpu_now();
   sf::ExploreResult r = sf::explore(engine, &test_body, &arg, src, opts, sf::ExploreBudget{n, 0});
   double explore_cpu = cpu_now() - cpu0;  // includes the replay of a failing schedule, if any
