@@ -254,26 +254,38 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
   static_assert(kMaxThreads <= 16, "the rotation below works on 16 bits");
   uint32_t others = runnable & ~(1u << current);
   if (!may_stay && std::has_single_bit(others)) return static_cast<uint32_t>(std::countr_zero(others));
-  if (!may_stay && !others) return kNone;
+  if (!others) return may_stay ? current : kNone;
   // The other runnable threads in cyclic order after the current one: rotate the mask so that
   // thread current+1 is bit 0; option k is its k-th set bit (after the current thread, if it may stay).
   uint32_t shift = current + 1;
   uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
-  uint8_t options[kMaxThreads];
-  uint32_t n = 0;
-  if (may_stay) options[n++] = static_cast<uint8_t>(current);
-  while (rot) {
-    uint32_t b = static_cast<uint32_t>(std::countr_zero(rot));
-    options[n++] = static_cast<uint8_t>((shift + b) % kMaxThreads);
-    rot &= rot - 1;
+  ChoiceKind kind = may_stay ? ChoiceKind::thread : ChoiceKind::next;
+  uint32_t tid;
+  if (!source->wants_option_tids) {
+    uint32_t n = static_cast<uint32_t>(std::popcount(rot)) + (may_stay ? 1 : 0);
+    uint32_t c = decide(kind, n);
+    if (may_stay && c == 0) {
+      tid = current;
+    } else {
+      for (uint32_t i = c - (may_stay ? 1 : 0); i > 0; --i) rot &= rot - 1;
+      tid = (shift + static_cast<uint32_t>(std::countr_zero(rot))) % kMaxThreads;
+    }
+  } else {
+    uint8_t options[kMaxThreads];
+    uint32_t n = 0;
+    if (may_stay) options[n++] = static_cast<uint8_t>(current);
+    while (rot) {
+      uint32_t b = static_cast<uint32_t>(std::countr_zero(rot));
+      options[n++] = static_cast<uint8_t>((shift + b) % kMaxThreads);
+      rot &= rot - 1;
+    }
+    source->set_options(options, n);
+    uint32_t c = decide(kind, n);
+    source->set_options(nullptr, 0);
+    tid = options[c];
   }
-  if (n == 0) return kNone;
-  if (n == 1) return options[0];
-  source->set_options(options, n);
-  uint32_t c = decide(may_stay ? ChoiceKind::thread : ChoiceKind::next, n);
-  source->set_options(nullptr, 0);
-  decisions.back().tid = options[c];
-  return options[c];
+  decisions.back().tid = static_cast<uint8_t>(tid);
+  return tid;
 }
 
 void Engine::Impl::cpu_relax() {

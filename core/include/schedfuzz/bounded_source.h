@@ -32,7 +32,9 @@ class BoundedSource final : public ChoiceSource {
   // With max_preemptions = kUnbounded there is no deepening: one pass runs every execution once.
   BoundedSource(uint32_t max_preemptions, uint32_t max_memory_choices)
       : max_preemptions_(max_preemptions), max_memory_(max_memory_choices),
-        level_(max_preemptions == kUnbounded ? kUnbounded : 0) {}
+        level_(max_preemptions == kUnbounded ? kUnbounded : 0) {
+    wants_option_tids = false;
+  }
 
   void begin_execution() override {
     pos_ = 0;

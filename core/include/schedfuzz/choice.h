@@ -33,7 +33,9 @@ class ChoiceSource {
   virtual const char* divergence() const { return nullptr; }
 
   // Before a thread or next choice the engine tells which thread each option runs (option 0 first).
-  // Sources that think in threads rather than options (PCT, minimization) read it.
+  // Sources that think in threads rather than options (PCT, minimization) read it; a source that
+  // does not clears wants_option_tids, and the engine skips listing them.
+  bool wants_option_tids = true;
   void set_options(const uint8_t* tids, uint32_t n) {
     option_tids_ = tids;
     option_count_ = n;

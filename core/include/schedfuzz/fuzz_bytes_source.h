@@ -12,7 +12,7 @@ namespace sf {
 // is the sequential execution. Exhausted input keeps answering 0.
 class FuzzBytesSource final : public ChoiceSource {
  public:
-  FuzzBytesSource(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  FuzzBytesSource(const uint8_t* data, size_t size) : data_(data), size_(size) { wants_option_tids = false; }
   uint32_t choose(ChoiceKind, uint32_t n) override {
     if (pos_ >= size_) return 0;
     return data_[pos_++] % n;

@@ -27,7 +27,10 @@ inline constexpr uint64_t kTrialStarts[7] = {0, trial_starts(1), trial_starts(2)
 class RandomSource final : public ChoiceSource {
  public:
   // `next` answers are uniform: the engine draws them from this source's generator itself.
-  explicit RandomSource(uint64_t seed) : rng_{seed} { uniform_next = &rng_; }
+  explicit RandomSource(uint64_t seed) : rng_{seed} {
+    uniform_next = &rng_;
+    wants_option_tids = false;
+  }
   RandomSource(const RandomSource&) = delete;  // uniform_next points into the object
   RandomSource& operator=(const RandomSource&) = delete;
   void begin_execution() override {

@@ -16,7 +16,9 @@ namespace sf {
 class ReplaySource final : public ChoiceSource {
  public:
   explicit ReplaySource(std::vector<Decision> d, bool lenient = false)
-      : decisions_(std::move(d)), lenient_(lenient) {}
+      : decisions_(std::move(d)), lenient_(lenient) {
+    wants_option_tids = false;
+  }
   void begin_execution() override {
     pos_ = 0;
     error_.clear();
