@@ -31,6 +31,7 @@ MODES = ("sc", "tso", "lkmm")  # schedfuzz memory modes measured on the correct 
 EXEC_GOAL_MODES = ("sc", "lkmm")  # the exec/s goal names these two (Relacy has no TSO mode to match tso)
 STRATEGIES = ("random", "pct", "bounded")  # schedfuzz's ChoiceSources for the first failure
 PCT_DEPTH = 3
+BOUNDED_CAP = 100_000_000  # both bounded searches run to the end of their tree well within it
 RSS_GOAL_KIB = 1024
 
 FULL = dict(
@@ -362,6 +363,34 @@ class Bench:
                     values=dict(schedfuzz=execs, **{f"schedfuzz_{st}": sf_sum[st][1] for st in STRATEGIES},
                                 relacy_random=rl_sum["random"][1], relacy_bound=rl_sum["bound"][1], ratio=ratio_e)))
 
+    # ---- the bounded searches to completion, correct forms: schedfuzz's BoundedSource (P<=2, M<=2,
+    # lkmm) and Relacy's context-bound scheduler, each through its whole tree; verdicts must agree
+    # (tests/relacy_cross_check.sh asserts it). Deterministic: the executions are the same every
+    # repetition, only the time varies.
+    def bounded(self):
+        reps = self.cfg["reps"]
+        for t in TESTS:
+            log(f"bounded search to completion: {t}")
+            sf, rl = [], []
+            for rep in range(reps):
+                sf.append(self.record("bounded", rep, run_json(
+                    [self.sf, t, "correct", "lkmm", str(BOUNDED_CAP), "1", "--strategy", "bounded"])))
+                rl.append(self.record("bounded", rep, run_json([self.rl, t, "correct", "bound", str(BOUNDED_CAP)])))
+            sf_secs, rl_secs = med([d["seconds"] for d in sf]), med([d["seconds"] for d in rl])
+            sf_n, rl_n = sf[0]["iterations_run"], rl[0]["iterations_run"]
+            complete = all(d["complete"] and not d["failed"] for d in sf)
+            agree = all(not d["failed"] for d in rl) and complete
+            self.rows.append(dict(
+                figure="bounded search to completion, correct form", test=t,
+                mode="lkmm, schedfuzz bounded P<=2 M<=2 vs Relacy bound",
+                schedfuzz=f"{fmt_ms(sf_secs)}, {sf_n:,} executions ({fmt_rate(sf_n / sf_secs if sf_secs else 0)})"
+                          + ("" if complete else " INCOMPLETE"),
+                relacy=f"{fmt_ms(rl_secs)}, {rl_n:,} executions",
+                ratio=fmt_ratio(sf_secs / rl_secs if rl_secs else math.nan), goal="—",
+                result="both pass" if agree else "DISAGREE",
+                values=dict(schedfuzz_seconds=sf_secs, relacy_seconds=rl_secs, schedfuzz_executions=sf_n,
+                            relacy_executions=rl_n, complete=complete, agree=agree)))
+
     # ---- peak RSS after 1,000 and 1,000,000 executions, separate processes
     def rss(self):
         reps = self.cfg["reps"]
@@ -524,7 +553,7 @@ def main():
     info = machine_info(args.repo, args.cxx)
     b = Bench(args)
     info["loadavg_phases"] = []
-    for phase in (b.exec_rate, b.switch, b.ttff, b.rss, b.libfuzzer):
+    for phase in (b.exec_rate, b.switch, b.ttff, b.bounded, b.rss, b.libfuzzer):
         p0 = time.perf_counter()
         phase()
         info["loadavg_phases"].append(dict(phase=phase.__name__, seconds=round(time.perf_counter() - p0, 1),

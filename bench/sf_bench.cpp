@@ -5,7 +5,8 @@
 // sf::PctSource(seed, depth) with --strategy pct, depth 3 unless --depth; sf::BoundedSource(2, 2)
 // with --strategy bounded, which ignores the seed) until the first failure or `executions`, timed from the Engine's construction (Relacy's timing
 // covers all of rl::simulate, setup included). The JSON line uses relacy_bench's keys plus:
-// memory, seed, strategy, depth (null for random), failure, steps (schedule points), setup_seconds (the Engine's construction),
+// memory, seed, strategy, depth (null for random), complete (the bounded search ran out of
+// executions to try), failure, steps (schedule points), setup_seconds (the Engine's construction),
 // explore_seconds (ExploreResult::seconds, the loop alone), ns_per_point = explore_seconds / steps,
 // explore_cpu_seconds and ns_per_point_cpu (the same by process CPU time), vmhwm_kib and maxrss_kib
 // (peak RSS at exit), faults_setup and faults_explore (minor page faults during the Engine's
@@ -235,11 +236,11 @@ int run_test(int argc, char** argv) {
   if (strategy == "pct") std::snprintf(depth_json, sizeof depth_json, "%" PRIu64, depth);
   std::printf("{\"tool\":\"schedfuzz\",\"test\":\"%s\",\"form\":\"%s\",\"scheduler\":\"%s\","
               "\"strategy\":\"%s\",\"depth\":%s,\"memory\":\"%s\",\"seed\":%" PRIu64 ",\"iterations_requested\":%" PRIu64 ",\"iterations_run\":%" PRIu64
-              ",\"failed\":%s,\"iteration_of_failure\":%s,\"failure\":%s,\"steps\":%" PRIu64
+              ",\"failed\":%s,\"complete\":%s,\"iteration_of_failure\":%s,\"failure\":%s,\"steps\":%" PRIu64
               ",\"seconds\":%.6f,\"setup_seconds\":%.6f,\"explore_seconds\":%.6f,\"exec_per_sec\":%.1f,"
               "\"ns_per_point\":%.2f,\"explore_cpu_seconds\":%.6f,\"ns_per_point_cpu\":%.2f,"
               "\"vmhwm_kib\":%ld,\"maxrss_kib\":%ld,\"faults_setup\":%ld,\"faults_explore\":%ld}\n",
-              test.c_str(), form.c_str(), strategy.c_str(), strategy.c_str(), depth_json, mem.c_str(), seed, n, r.executions, r.found ? "true" : "false", fail_iter,
+              test.c_str(), form.c_str(), strategy.c_str(), strategy.c_str(), depth_json, mem.c_str(), seed, n, r.executions, r.found ? "true" : "false", r.exhausted ? "true" : "false", fail_iter,
               failure.c_str(), r.steps, seconds, setup, r.seconds, rate, ns_point, explore_cpu, ns_point_cpu,
               vmhwm_kib(), maxrss_kib(), faults1 - faults0, faults2 - faults1);
   return 0;
