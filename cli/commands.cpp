@@ -92,21 +92,24 @@ static std::string strategy_text(const RunArgs& a) {
   return buf;
 }
 
-// What a bounded search covered, for its verdict line.
-static std::string bounded_summary(const BoundedSource& s, bool exhausted) {
-  char buf[320];
-  if (exhausted && !s.preemption_bound_hit() && !s.memory_bound_hit()) {
-    std::snprintf(buf, sizeof buf, " search=complete (every execution of this scenario: no bound was reached)");
-  } else if (exhausted) {
-    std::snprintf(buf, sizeof buf, " search=complete within the bounds (%s)",
-                  s.preemption_bound_hit() ? "more preemptions would run more executions"
-                                           : "more memory choices would run more executions");
-  } else {
-    std::snprintf(buf, sizeof buf,
-                  " search=incomplete (the budget ended in the pass with at most %u preemptions; raise --executions)",
-                  s.level());
+SearchState search_state(const BoundedSource& s, bool exhausted) {
+  if (!exhausted) return SearchState::incomplete;
+  if (s.preemption_bound_hit() || s.memory_bound_hit()) return SearchState::complete_within_bounds;
+  return SearchState::complete;
+}
+
+std::string search_summary(SearchState st) {
+  switch (st) {
+    case SearchState::complete:
+      return " search=complete (every execution of this scenario: no bound was reached)";
+    case SearchState::complete_within_bounds:
+      return " search=complete within the bounds (larger bounds would run more executions)";
+    case SearchState::incomplete:
+      return " search=incomplete (the budget ended first; raise --executions)";
+    case SearchState::none:
+      break;
   }
-  return buf;
+  return "";
 }
 
 // `run --keep-going`: explore the whole budget, minimizing and saving each distinct failure once.
@@ -142,9 +145,15 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
     if (path.empty()) return usage_error(error);
     ++saved;
     char line[2048];
-    std::snprintf(line, sizeof line, "FAIL %s %s memory=%s kind=%s seed=%" PRIu64 " after=%" PRIu64
+    char who[48];  // which job found it: its seed, or its share of a bounded search
+    if (a.strategy == "bounded") {
+      std::snprintf(who, sizeof who, "share=%u/%u", a.share + 1, a.shares);
+    } else {
+      std::snprintf(who, sizeof who, "seed=%" PRIu64, a.seed);
+    }
+    std::snprintf(line, sizeof line, "FAIL %s %s memory=%s kind=%s %s after=%" PRIu64
                   " preemptions=%u schedule=%s :: %s", t->name, a.variant.c_str(), mem.c_str(),
-                  r.outcome.failure_name().c_str(), a.seed, executions, count_preemptions(r.decisions), path.c_str(),
+                  r.outcome.failure_name().c_str(), who, executions, count_preemptions(r.decisions), path.c_str(),
                   r.outcome.message.c_str());
     if (a.report_fd >= 0) {
       report_failure(a.report_fd, failure_token(r.outcome), path, line);
@@ -154,14 +163,15 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
     }
   }
   if (a.report_fd >= 0) {
-    report_done(a.report_fd, executions, seconds);
+    const auto* search = dynamic_cast<const BoundedSource*>(&source);
+    report_done(a.report_fd, executions, seconds, search ? search_state(*search, exhausted) : SearchState::none);
     return saved == 0 ? kExitPass : kExitFailure;
   }
   const auto* search = dynamic_cast<const BoundedSource*>(&source);
   std::printf("DONE %s %s memory=%s %s executions=%" PRIu64 " exec/s=%.0f distinct_failures=%zu%s\n",
               t->name, a.variant.c_str(), mem.c_str(), strategy_text(a).c_str(), executions,
               seconds > 0 ? executions / seconds : 0.0, saved,
-              search ? bounded_summary(*search, exhausted).c_str() : "");
+              search ? search_summary(search_state(*search, exhausted)).c_str() : "");
   return saved == 0 ? kExitPass : kExitFailure;
 }
 
@@ -189,6 +199,7 @@ int cmd_run(const RunArgs& a) {
   RandomSource random(a.seed);
   PctSource pct(a.seed, a.pct_depth);
   BoundedSource search(a.max_preemptions, a.max_memory_choices);
+  search.split(a.share, a.shares);
   ChoiceSource& source = bounded ? static_cast<ChoiceSource&>(search)
                          : a.strategy == "pct" ? static_cast<ChoiceSource&>(pct)
                                                : static_cast<ChoiceSource&>(random);
@@ -201,7 +212,7 @@ int cmd_run(const RunArgs& a) {
   if (!r.found) {
     std::printf("PASS %s %s memory=%s %s executions=%" PRIu64 " exec/s=%.0f%s\n", t->name,
                 a.variant.c_str(), mem.c_str(), strategy_text(a).c_str(), r.executions, rate,
-                bounded ? bounded_summary(search, r.exhausted).c_str() : "");
+                bounded ? search_summary(search_state(search, r.exhausted)).c_str() : "");
     return kExitPass;
   }
   std::string error;

@@ -37,6 +37,7 @@ struct RunArgs {
   bool keep_going = false;  // after a failure, go on and save each distinct failure once
   uint32_t jobs = 1;        // > 1: that many processes, seeds seed..seed+jobs-1, each as keep_going
   int report_fd = -1;       // a job of `jobs`: report to the parent through this pipe (jobs.cpp)
+  uint32_t share = 0, shares = 1;  // bounded with jobs: this job's part of the search tree
 };
 
 struct ReplayArgs {
@@ -75,7 +76,11 @@ int cmd_triage(const TriageArgs& a);
 // reports each distinct failure it saved, and at its end its totals, through its pipe.
 int run_jobs(const RunArgs& a);
 void report_failure(int fd, const std::string& token, const std::string& path, const std::string& line);
-void report_done(int fd, uint64_t executions, double seconds);
+// How far a bounded search went (none: another strategy).
+enum class SearchState : uint8_t { none, incomplete, complete_within_bounds, complete };
+void report_done(int fd, uint64_t executions, double seconds, SearchState search);
+// " search=..." for a verdict line ("" for none).
+std::string search_summary(SearchState st);
 
 // Two failures are the same when their kind and message agree once numbers are blanked out
 // (versions, steps and line numbers differ between schedules of one bug).

@@ -1,6 +1,7 @@
 // cli/jobs.cpp: `run --jobs N`: N processes (the engine runs one execution per process at a time),
-// with seeds seed .. seed+N-1, each exploring as `run --keep-going`; the parent prints each distinct
-// failure once (a later job's schedule of the same failure is removed) and the totals.
+// with seeds seed .. seed+N-1 (a bounded search: each with its share of the search tree), each
+// exploring as `run --keep-going`; the parent prints each distinct failure once (a later job's
+// schedule of the same failure is removed) and the totals.
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,7 +20,8 @@ namespace sf::cli {
 
 namespace {
 
-// One record per line: "F\t<token>\t<path>\t<the FAIL line>" or "D\t<executions>\t<seconds>".
+// One record per line: "F\t<token>\t<path>\t<the FAIL line>" or
+// "D\t<executions>\t<seconds>\t<SearchState>".
 void write_all(int fd, const std::string& s) {
   size_t done = 0;
   while (done < s.size()) {
@@ -48,9 +50,9 @@ void report_failure(int fd, const std::string& token, const std::string& path, c
   write_all(fd, "F\t" + token + "\t" + path + "\t" + line + "\n");
 }
 
-void report_done(int fd, uint64_t executions, double seconds) {
+void report_done(int fd, uint64_t executions, double seconds, SearchState search) {
   char buf[96];
-  std::snprintf(buf, sizeof buf, "D\t%" PRIu64 "\t%.6f\n", executions, seconds);
+  std::snprintf(buf, sizeof buf, "D\t%" PRIu64 "\t%.6f\t%d\n", executions, seconds, static_cast<int>(search));
   write_all(fd, buf);
 }
 
@@ -71,6 +73,8 @@ int run_jobs(const RunArgs& a) {
       b.jobs = 1;
       b.keep_going = true;
       b.seed = a.seed + i;
+      b.share = i;
+      b.shares = a.jobs;
       b.report_fd = p[1];
       int code = cmd_run(b);
       std::fflush(stdout);
@@ -86,6 +90,8 @@ int run_jobs(const RunArgs& a) {
   std::vector<std::string> pending(fds.size());
   uint64_t executions = 0;
   double seconds = 0;
+  // A bounded search is as far along as its least finished share.
+  SearchState search = a.strategy == "bounded" ? SearchState::complete : SearchState::none;
   size_t open = fds.size();
   auto handle = [&](const std::string& line) {
     if (line.rfind("F\t", 0) == 0) {
@@ -99,9 +105,12 @@ int run_jobs(const RunArgs& a) {
         ::unlink(f[1].c_str());  // the same failure as an earlier job's
       }
     } else if (line.rfind("D\t", 0) == 0) {
-      std::vector<std::string> f = split_tabs(line.substr(2), 2);
+      std::vector<std::string> f = split_tabs(line.substr(2), 3);
       executions += std::strtoull(f[0].c_str(), nullptr, 10);
-      if (f.size() == 2) seconds = std::max(seconds, std::strtod(f[1].c_str(), nullptr));
+      if (f.size() >= 2) seconds = std::max(seconds, std::strtod(f[1].c_str(), nullptr));
+      if (f.size() == 3 && search != SearchState::none) {
+        search = std::min(search, static_cast<SearchState>(std::strtoul(f[2].c_str(), nullptr, 10) & 3));
+      }
     }
   };
   while (open > 0) {
@@ -133,10 +142,17 @@ int run_jobs(const RunArgs& a) {
       failed_job = true;
     }
   }
-  std::printf("DONE %s %s strategy=%s seeds=%" PRIu64 "..%" PRIu64 " jobs=%u executions=%" PRIu64
-              " exec/s=%.0f distinct_failures=%zu\n",
-              a.target.c_str(), a.variant.c_str(), a.strategy.c_str(), a.seed, a.seed + a.jobs - 1, a.jobs,
-              executions, seconds > 0 ? executions / seconds : 0.0, kept.size());
+  char what[128];
+  if (a.strategy == "bounded") {
+    std::snprintf(what, sizeof what, "strategy=bounded preemptions<=%u memory_choices<=%u", a.max_preemptions,
+                  a.max_memory_choices);
+  } else {
+    std::snprintf(what, sizeof what, "strategy=%s seeds=%" PRIu64 "..%" PRIu64, a.strategy.c_str(), a.seed,
+                  a.seed + a.jobs - 1);
+  }
+  std::printf("DONE %s %s %s jobs=%u executions=%" PRIu64 " exec/s=%.0f distinct_failures=%zu%s\n",
+              a.target.c_str(), a.variant.c_str(), what, a.jobs, executions,
+              seconds > 0 ? executions / seconds : 0.0, kept.size(), search_summary(search).c_str());
   if (failed_job) return kExitUsage;
   return kept.empty() ? kExitPass : kExitFailure;
 }

@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--keep-going,-k", run.keep_going,
                     "go on after a failure until the budget ends; save one schedule per distinct failure");
   run_cmd->add_option("--jobs,-j", run.jobs,
-                      "processes, each with its own seed (seed, seed+1, ...) and --keep-going; failures merged")
+                      "processes, each with its own seed (seed, seed+1, ...), or its share of a bounded search, "
+                      "and --keep-going; failures merged")
       ->check(CLI::Range(1u, 256u));
   bool no_minimize = false;
   run_cmd->add_flag("--no-minimize", no_minimize, "save the failing schedule as found, without minimizing it");
@@ -91,9 +92,6 @@ int main(int argc, char** argv) {
       return usage_error("--preemptions and --memory-choices apply to --strategy bounded");
     }
     if (run.strategy != "pct" && depth->count()) return usage_error("--depth applies to --strategy pct");
-    if (run.strategy == "bounded" && run.jobs > 1) {
-      return usage_error("--jobs splits seeds; a bounded search has none (run it as one job)");
-    }
     run.memory_given = !memory.empty();
     run.minimize = !no_minimize;
     if (run.memory_given) sf::parse_memory_mode(memory, &run.memory);

@@ -123,6 +123,36 @@ TEST(BoundedSearch, GrowsWithItsBoundsAndKeepsToThem) {
   }
 }
 
+TEST(BoundedSearch, SharesSplitTheSearchWithoutLosingAnExecution) {
+  test::FnBody b{sb3};
+  for (uint32_t p : {2u, BoundedSource::kUnbounded}) {
+    BoundedSource whole(p, 2);
+    std::vector<std::string> all = all_schedules(&test::FnBody::call, &b, whole, MemoryMode::lkmm, 5000000);
+    ASSERT_TRUE(whole.exhausted());
+    std::set<std::string> want(all.begin(), all.end());
+    for (uint32_t shares : {2u, 3u}) {
+      std::set<std::string> got;
+      size_t runs = 0, most = 0;
+      for (uint32_t i = 0; i < shares; ++i) {
+        BoundedSource part(p, 2);
+        part.split(i, shares);
+        std::vector<std::string> mine = all_schedules(&test::FnBody::call, &b, part, MemoryMode::lkmm, 5000000);
+        ASSERT_TRUE(part.exhausted());
+        got.insert(mine.begin(), mine.end());
+        runs += mine.size();
+        most = std::max(most, mine.size());
+      }
+      EXPECT_EQ(got, want) << shares << " shares, bound " << p << ": the union is not the whole search";
+      // Only the executions with fewer than two non-default decisions run in every share.
+      EXPECT_LT(runs, all.size() * 11 / 10) << shares << " shares ran " << runs << " for " << all.size();
+      EXPECT_LT(most, all.size() * 3 / (2 * shares)) << "one of " << shares << " shares ran " << most << " of "
+                                                     << all.size();
+      std::printf("[ bounded  ] sb3, P<=%s: %zu executions; %u shares: %zu in all, the largest share %zu\n",
+                  p == BoundedSource::kUnbounded ? "inf" : "2", all.size(), shares, runs, most);
+    }
+  }
+}
+
 TEST(BoundedSearch, StopsAtTheBudgetAndSaysItIsIncomplete) {
   test::FnBody b{sb3};
   Engine e;

@@ -171,7 +171,18 @@ else bad "run --strategy bounded --keep-going: rc=$rc $(cat "$work/bnd5.log")"; 
 expect_usage "preemptions without bounded" -- "$SF" run vmalloc_cache --preemptions 2
 expect_usage "memory-choices without bounded" -- "$SF" run vmalloc_cache --strategy pct --memory-choices 1
 expect_usage "depth without pct" -- "$SF" run vmalloc_cache --strategy bounded --depth 2
-expect_usage "bounded with jobs" -- "$SF" run vmalloc_cache --strategy bounded --jobs 2
+# run --strategy bounded --jobs 2: each job takes its share of the tree; together the whole search,
+# a little more than one job's executions (those run by both), the failures merged.
+one=$("$SF" run vmalloc_cache --variant rcu_calc_fixed --strategy bounded | sed -n 's/.* executions=\([0-9]*\) .*/\1/p')
+"$SF" run vmalloc_cache --variant rcu_calc_fixed --strategy bounded --jobs 2 >"$work/bj.log" 2>&1; rc=$?
+two=$(sed -n 's/.* executions=\([0-9]*\) .*/\1/p' "$work/bj.log")
+if [ "$rc" -eq 0 ] && grep -q '^DONE vmalloc_cache rcu_calc_fixed strategy=bounded preemptions<=2 memory_choices<=2 jobs=2 .*distinct_failures=0 search=complete within the bounds' "$work/bj.log" &&
+  [ -n "$one" ] && [ -n "$two" ] && [ "$two" -ge "$one" ] && [ "$two" -le $((one + one / 10)) ]; then ok
+else bad "run --strategy bounded --jobs 2: rc=$rc one=$one two=$two $(cat "$work/bj.log")"; fi
+"$SF" run vmalloc_cache --variant install_always --strategy bounded --jobs 2 -o "$work/bj2" >"$work/bj2.log" 2>&1; rc=$?
+if [ "$rc" -eq 1 ] && grep -q '^FAIL vmalloc_cache install_always .*kind=stale_info' "$work/bj2.log" &&
+  grep -q '^DONE .*jobs=2 .*distinct_failures=[1-9]' "$work/bj2.log"; then ok
+else bad "run --strategy bounded --jobs 2 on a bug: rc=$rc $(cat "$work/bj2.log")"; fi
 expect_usage "preemptions out of range" -- "$SF" run vmalloc_cache --strategy bounded --preemptions 99
 expect_usage "unknown strategy" -- "$SF" run vmalloc_cache --strategy dfs
 

@@ -36,6 +36,19 @@ class BoundedSource final : public ChoiceSource {
     wants_option_tids = false;
   }
 
+  // Splits the search among `shares` processes. A path's owner is decided where it takes its k-th
+  // non-default option: this share skips the subtrees whose first k non-default decisions hash to
+  // another share, without running them. The executions with fewer than k non-default decisions
+  // are run by every share; the union of the shares is the whole search. k is 2 when both bounds
+  // are set (a path has at most P + M non-default decisions, so deeper splits would leave most
+  // paths shared), 4 when a bound is off (the first subtrees of an unbounded tree are huge: at
+  // k = 2 one of them held half of a small test's executions).
+  void split(uint32_t share, uint32_t shares) {
+    share_ = share;
+    shares_ = shares < 1 ? 1 : shares;
+    split_at_ = max_preemptions_ == kUnbounded || max_memory_ == kUnbounded ? 4 : 2;
+  }
+
   void begin_execution() override {
     pos_ = 0;
     preemptions_ = memory_ = 0;
@@ -72,7 +85,8 @@ class BoundedSource final : public ChoiceSource {
       Branch& b = path_.back();
       if (b.chosen + 1 < b.options && allowed(b)) {
         ++b.chosen;
-        return;
+        if (mine()) return;
+        continue;  // another share's subtree: on to the next option
       }
       path_.pop_back();
     }
@@ -106,6 +120,21 @@ class BoundedSource final : public ChoiceSource {
     uint32_t memory_before;
   };
   static bool is_memory(ChoiceKind k) { return k == ChoiceKind::read || k == ChoiceKind::store || k == ChoiceKind::flush; }
+  // Whether the subtree the path now leads into is this share's (see split()).
+  bool mine() const {
+    if (shares_ == 1) return true;
+    uint32_t taken = 0;
+    uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over the non-default decisions
+    for (size_t i = 0; i < path_.size(); ++i) {
+      if (path_[i].chosen == 0) continue;
+      ++taken;
+      for (uint64_t x : {uint64_t{i}, uint64_t{path_[i].chosen}}) h = (h ^ x) * 0x100000001b3ull;
+    }
+    if (taken != split_at_) return true;  // fewer: shared by all; more: inside a subtree already owned
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;  // mixed, so that every bit reaches the remainder
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    return (h ^ (h >> 31)) % shares_ == share_;
+  }
   void count(ChoiceKind kind, uint32_t chosen) {
     if (chosen == 0) return;
     if (kind == ChoiceKind::thread) ++preemptions_;
@@ -127,6 +156,7 @@ class BoundedSource final : public ChoiceSource {
   bool memory_bound_hit_ = false;
   std::vector<Branch> path_;
   size_t pos_ = 0;
+  uint32_t share_ = 0, shares_ = 1, split_at_ = 2;
   uint32_t preemptions_ = 0;
   uint32_t memory_ = 0;
   std::string error_;
