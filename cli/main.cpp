@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "list every target and variant with what it must produce");
 
   RunArgs run;
-  auto* run_cmd = app.add_subcommand("run", "explore one variant with seeded random or PCT schedules; minimize and save a failure");
+  auto* run_cmd = app.add_subcommand("run", "explore one variant with seeded random or PCT schedules, or search it within bounds; minimize and save a failure");
   run_cmd->add_option("target", run.target, "target name (see `schedfuzz list`)")->required();
   run_cmd->add_option("--variant,-v", run.variant, "variant name (default: correct)");
   run_cmd->add_option("--seed,-s", run.seed, "random seed")->check(CLI::NonNegativeNumber);
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   auto* memory_choices = run_cmd->add_option("--memory-choices", run.max_memory_choices,
                       "bounded: stale reads, store reorderings and early flushes per execution (default 2)")
       ->check(CLI::Range(0u, 64u));
-  run_cmd->add_option("--executions,-n", run.executions, "execution budget (default: the target's)")
+  run_cmd->add_option("--executions,-n", run.executions, "execution budget (default: the target's; bounded: 100 times it)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   run_cmd->add_option("--seconds", run.seconds, "time budget in seconds (0: none)")->check(CLI::Range(0.0, 1e7));
   std::string memory;
