@@ -295,7 +295,12 @@ void Engine::Impl::cpu_relax() {
                   opts.max_steps);
     fail(FailureKind::livelock, nullptr, buf, nullptr);
   }
-  if (runnable & ~(1u << current)) switch_to(pick_next());
+  if (runnable & ~(1u << current)) {
+    source->at_yield = true;
+    uint32_t next = pick_next();
+    source->at_yield = false;
+    switch_to(next);
+  }
 }
 
 void Engine::Impl::switch_to(uint32_t next) {

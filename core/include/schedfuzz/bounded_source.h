@@ -22,7 +22,9 @@ namespace sf {
 // land on the same decisions; a replay that does not is reported as a divergence.
 //
 // What counts: a preemption is a thread decision that switches away from a thread that could go
-// on; a `next` decision (the current thread blocked, ended or yielded) is free. A memory choice is
+// on, or a `next` decision after a yield (cpu_relax) that does not run the next thread in turn
+// (else two spinning threads could hand over to each other forever, and the tree be infinite); a
+// `next` decision because the current thread blocked or ended is free. A memory choice is
 // a non-default read (an older store), store position (lkmm) or early buffer flush (tso).
 // Without partial-order reduction, interleavings that differ only in the order of independent steps
 // all run: the number of executions grows with the number of schedule points to the power P.
@@ -69,10 +71,10 @@ class BoundedSource final : public ChoiceSource {
         return 0;
       }
       ++pos_;
-      count(b.kind, b.chosen);
+      count(b, b.chosen);
       return b.chosen;
     }
-    path_.push_back(Branch{kind, n, 0, preemptions_, memory_});
+    path_.push_back(Branch{kind, at_yield, n, 0, preemptions_, memory_});
     ++pos_;
     return 0;
   }
@@ -114,6 +116,7 @@ class BoundedSource final : public ChoiceSource {
  private:
   struct Branch {
     ChoiceKind kind;
+    bool at_yield;  // a `next` decision after cpu_relax
     uint32_t options;
     uint32_t chosen;
     uint32_t preemptions_before;  // in the path before this decision
@@ -135,14 +138,17 @@ class BoundedSource final : public ChoiceSource {
     h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
     return (h ^ (h >> 31)) % shares_ == share_;
   }
-  void count(ChoiceKind kind, uint32_t chosen) {
+  static bool is_preemption(const Branch& b) {
+    return b.kind == ChoiceKind::thread || (b.kind == ChoiceKind::next && b.at_yield);
+  }
+  void count(const Branch& b, uint32_t chosen) {
     if (chosen == 0) return;
-    if (kind == ChoiceKind::thread) ++preemptions_;
-    if (is_memory(kind)) ++memory_;
+    if (is_preemption(b)) ++preemptions_;
+    if (is_memory(b.kind)) ++memory_;
   }
   // May `b` take a non-default option? (Going from option k >= 1 to k+1 adds nothing.)
   bool allowed(const Branch& b) {
-    if (b.kind == ChoiceKind::thread && b.preemptions_before >= level_) return !(preemption_bound_hit_ = true);
+    if (is_preemption(b) && b.preemptions_before >= level_) return !(preemption_bound_hit_ = true);
     if (is_memory(b.kind) && b.memory_before >= max_memory_) return !(memory_bound_hit_ = true);
     return true;
   }

@@ -36,6 +36,11 @@ class ChoiceSource {
   // Sources that think in threads rather than options (PCT, minimization) read it; a source that
   // does not clears wants_option_tids, and the engine skips listing them.
   bool wants_option_tids = true;
+  // True while the engine asks for a `next` choice because the current thread yielded
+  // (cpu_relax): option 0 is the next runnable thread in turn, which is what a fair scheduler
+  // would run; a search may count another answer as a preemption, so that a spin loop cannot
+  // branch forever. It changes neither the options nor what they mean.
+  bool at_yield = false;
   void set_options(const uint8_t* tids, uint32_t n) {
     option_tids_ = tids;
     option_count_ = n;
