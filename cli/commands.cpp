@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -183,6 +184,40 @@ int find_target_variant(const std::string& target, const std::string& variant, c
   return 0;
 }
 
+// After minimization: could the same failure (its kind) happen with fewer preemptions? A bounded
+// search with one preemption fewer than the schedule has, and at least as many memory choices,
+// answers "yes" (it ran out of executions without one: the schedule's preemptions are the
+// fewest) or "unknown" (its budget ended first); a failure it finds with fewer replaces the
+// schedule, and is the fewest by the search's deepening. Preemptions here count as the search does
+// (a yield to any but the next thread is one).
+static const char* fewest_preemptions(Engine& engine, models::TargetCall& call, const RunOptions& opts,
+                                      ExploreResult* r) {
+  uint32_t preemptions = 0, memory = 0;
+  for (const Decision& d : r->decisions) {
+    if (d.chosen == 0) continue;
+    if (d.kind == ChoiceKind::thread) ++preemptions;
+    if (d.kind == ChoiceKind::read || d.kind == ChoiceKind::store || d.kind == ChoiceKind::flush) ++memory;
+  }
+  if (preemptions == 0) return "yes";
+  BoundedSource search(preemptions - 1, std::max(memory, 2u));
+  std::string kind = r->outcome.failure_name();
+  uint64_t left = 1000000;
+  double seconds_left = 10;
+  while (left > 0 && seconds_left > 0) {
+    ExploreResult s = explore(engine, &models::TargetCall::body, &call, search, opts, ExploreBudget{left, seconds_left});
+    left -= std::min(left, s.executions);
+    seconds_left -= s.seconds;
+    if (!s.divergence.empty()) return "unknown";
+    if (!s.found) return s.exhausted ? "yes" : "unknown";
+    if (s.outcome.failure_name() != kind) continue;  // another failure: not the question asked
+    MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, s.decisions, opts);
+    r->decisions = m.decisions;
+    r->outcome = m.outcome;
+    return "yes";
+  }
+  return "unknown";
+}
+
 int cmd_run(const RunArgs& a) {
   const models::Target* t = nullptr;
   int v = 0;
@@ -222,12 +257,15 @@ int cmd_run(const RunArgs& a) {
     r.decisions = m.decisions;
     r.outcome = m.outcome;
   }
+  // The bounded search already found the fewest; for the others, ask it.
+  const char* fewest = bounded ? "yes" : a.minimize ? fewest_preemptions(engine, call, opts, &r) : "unknown";
   std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
   if (path.empty()) return usage_error(error);
   std::printf("FAIL %s %s memory=%s %s kind=%s executions=%" PRIu64
-              " exec/s=%.0f preemptions=%u (found with %u) schedule=%s :: %s\n",
+              " exec/s=%.0f preemptions=%u (found with %u) fewest=%s schedule=%s :: %s\n",
               t->name, a.variant.c_str(), mem.c_str(), strategy_text(a).c_str(), r.outcome.failure_name().c_str(),
-              r.executions, rate, count_preemptions(r.decisions), found_preemptions, path.c_str(), r.outcome.message.c_str());
+              r.executions, rate, count_preemptions(r.decisions), found_preemptions, fewest, path.c_str(),
+              r.outcome.message.c_str());
   return kExitFailure;
 }
 

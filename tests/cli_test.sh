@@ -168,6 +168,14 @@ else bad "run --strategy bounded to the end of the tree: rc=$rc $(cat "$work/bnd
 "$SF" run vmalloc_cache --variant install_not_equal --strategy bounded --keep-going -o "$work/bnd5" >"$work/bnd5.log" 2>&1; rc=$?
 if [ "$rc" -eq 1 ] && grep -q '^DONE vmalloc_cache install_not_equal .*strategy=bounded .*distinct_failures=[1-9].* search=complete within the bounds' "$work/bnd5.log"; then ok
 else bad "run --strategy bounded --keep-going: rc=$rc $(cat "$work/bnd5.log")"; fi
+# run (random): after minimizing, a bounded search with one preemption fewer says whether the
+# schedule's preemptions are the fewest; --no-minimize does not ask.
+"$SF" run vmalloc_cache --variant split_halves -o "$work/few" >"$work/few.log" 2>&1; rc=$?
+if [ "$rc" -eq 1 ] && grep -q '^FAIL vmalloc_cache split_halves .* preemptions=1 (found with [0-9]*) fewest=yes schedule=' "$work/few.log"; then ok
+else bad "run reports the fewest preemptions: rc=$rc $(cat "$work/few.log")"; fi
+"$SF" run vmalloc_cache --variant split_halves --no-minimize -o "$work/few" >"$work/few2.log" 2>&1; rc=$?
+if [ "$rc" -eq 1 ] && grep -q ' fewest=unknown schedule=' "$work/few2.log"; then ok
+else bad "run --no-minimize leaves the fewest unknown: rc=$rc $(cat "$work/few2.log")"; fi
 expect_usage "preemptions without bounded" -- "$SF" run vmalloc_cache --preemptions 2
 expect_usage "memory-choices without bounded" -- "$SF" run vmalloc_cache --strategy pct --memory-choices 1
 expect_usage "depth without pct" -- "$SF" run vmalloc_cache --strategy bounded --depth 2
