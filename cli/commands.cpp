@@ -113,6 +113,40 @@ std::string search_summary(SearchState st) {
   return "";
 }
 
+// After minimization: could the same failure (its kind) happen with fewer preemptions? A bounded
+// search with one preemption fewer than the schedule has, and at least as many memory choices,
+// answers "yes" (it ran out of executions without one: the schedule's preemptions are the
+// fewest) or "unknown" (its budget ended first); a failure it finds with fewer replaces the
+// schedule, and is the fewest by the search's deepening. Preemptions here count as the search does
+// (a yield to any but the next thread is one).
+const char* fewest_preemptions(Engine& engine, models::TargetCall& call, const RunOptions& opts,
+                               std::vector<Decision>* decisions, Outcome* outcome) {
+  uint32_t preemptions = 0, memory = 0;
+  for (const Decision& d : *decisions) {
+    if (d.chosen == 0) continue;
+    if (d.kind == ChoiceKind::thread) ++preemptions;
+    if (d.kind == ChoiceKind::read || d.kind == ChoiceKind::store || d.kind == ChoiceKind::flush) ++memory;
+  }
+  if (preemptions == 0) return "yes";
+  BoundedSource search(preemptions - 1, std::max(memory, 2u));
+  std::string kind = outcome->failure_name();
+  uint64_t left = 1000000;
+  double seconds_left = 10;
+  while (left > 0 && seconds_left > 0) {
+    ExploreResult s = explore(engine, &models::TargetCall::body, &call, search, opts, ExploreBudget{left, seconds_left});
+    left -= std::min(left, s.executions);
+    seconds_left -= s.seconds;
+    if (!s.divergence.empty()) return "unknown";
+    if (!s.found) return s.exhausted ? "yes" : "unknown";
+    if (s.outcome.failure_name() != kind) continue;  // another failure: not the question asked
+    MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, s.decisions, opts);
+    *decisions = m.decisions;
+    *outcome = m.outcome;
+    return "yes";
+  }
+  return "unknown";
+}
+
 // `run --keep-going`: explore the whole budget, minimizing and saving each distinct failure once.
 static int run_keep_going(const RunArgs& a, const models::Target* t, models::TargetCall& call, const RunOptions& opts,
                           ChoiceSource& source, const ExploreBudget& budget) {
@@ -133,10 +167,12 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
     if (!r.found) break;
     std::string token = failure_token(r.outcome);
     if (!seen.insert(token).second) continue;
+    const char* fewest = a.strategy == "bounded" ? "yes" : "unknown";
     if (a.minimize) {
       MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, r.decisions, opts);
       r.decisions = m.decisions;
       r.outcome = m.outcome;
+      if (a.strategy != "bounded") fewest = fewest_preemptions(engine, call, opts, &r.decisions, &r.outcome);
       // Minimizing can turn it into a failure already saved.
       std::string small = failure_token(r.outcome);
       if (small != token && !seen.insert(small).second) continue;
@@ -153,9 +189,9 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
       std::snprintf(who, sizeof who, "seed=%" PRIu64, a.seed);
     }
     std::snprintf(line, sizeof line, "FAIL %s %s memory=%s kind=%s %s after=%" PRIu64
-                  " preemptions=%u schedule=%s :: %s", t->name, a.variant.c_str(), mem.c_str(),
-                  r.outcome.failure_name().c_str(), who, executions, count_preemptions(r.decisions), path.c_str(),
-                  r.outcome.message.c_str());
+                  " preemptions=%u fewest=%s schedule=%s :: %s", t->name, a.variant.c_str(), mem.c_str(),
+                  r.outcome.failure_name().c_str(), who, executions, count_preemptions(r.decisions), fewest,
+                  path.c_str(), r.outcome.message.c_str());
     if (a.report_fd >= 0) {
       report_failure(a.report_fd, failure_token(r.outcome), path, line);
     } else {
@@ -182,40 +218,6 @@ int find_target_variant(const std::string& target, const std::string& variant, c
   *v = models::find_variant(**t, variant);
   if (*v < 0) return usage_error("unknown variant '" + variant + "' of " + target + " (see `schedfuzz list`)");
   return 0;
-}
-
-// After minimization: could the same failure (its kind) happen with fewer preemptions? A bounded
-// search with one preemption fewer than the schedule has, and at least as many memory choices,
-// answers "yes" (it ran out of executions without one: the schedule's preemptions are the
-// fewest) or "unknown" (its budget ended first); a failure it finds with fewer replaces the
-// schedule, and is the fewest by the search's deepening. Preemptions here count as the search does
-// (a yield to any but the next thread is one).
-static const char* fewest_preemptions(Engine& engine, models::TargetCall& call, const RunOptions& opts,
-                                      ExploreResult* r) {
-  uint32_t preemptions = 0, memory = 0;
-  for (const Decision& d : r->decisions) {
-    if (d.chosen == 0) continue;
-    if (d.kind == ChoiceKind::thread) ++preemptions;
-    if (d.kind == ChoiceKind::read || d.kind == ChoiceKind::store || d.kind == ChoiceKind::flush) ++memory;
-  }
-  if (preemptions == 0) return "yes";
-  BoundedSource search(preemptions - 1, std::max(memory, 2u));
-  std::string kind = r->outcome.failure_name();
-  uint64_t left = 1000000;
-  double seconds_left = 10;
-  while (left > 0 && seconds_left > 0) {
-    ExploreResult s = explore(engine, &models::TargetCall::body, &call, search, opts, ExploreBudget{left, seconds_left});
-    left -= std::min(left, s.executions);
-    seconds_left -= s.seconds;
-    if (!s.divergence.empty()) return "unknown";
-    if (!s.found) return s.exhausted ? "yes" : "unknown";
-    if (s.outcome.failure_name() != kind) continue;  // another failure: not the question asked
-    MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, s.decisions, opts);
-    r->decisions = m.decisions;
-    r->outcome = m.outcome;
-    return "yes";
-  }
-  return "unknown";
 }
 
 int cmd_run(const RunArgs& a) {
@@ -258,7 +260,9 @@ int cmd_run(const RunArgs& a) {
     r.outcome = m.outcome;
   }
   // The bounded search already found the fewest; for the others, ask it.
-  const char* fewest = bounded ? "yes" : a.minimize ? fewest_preemptions(engine, call, opts, &r) : "unknown";
+  const char* fewest = bounded      ? "yes"
+                       : a.minimize ? fewest_preemptions(engine, call, opts, &r.decisions, &r.outcome)
+                                    : "unknown";
   std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
   if (path.empty()) return usage_error(error);
   std::printf("FAIL %s %s memory=%s %s kind=%s executions=%" PRIu64
@@ -354,6 +358,8 @@ int cmd_minimize(const MinimizeArgs& a) {
   ScheduleFile& f = s.file;
   std::string error;
   MinimizeResult m = minimize(engine, &models::TargetCall::body, &s.call, f.decisions, s.opts);
+  const char* fewest = fewest_preemptions(engine, s.call, s.opts, &m.decisions, &m.outcome);
+  m.preemptions_after = count_preemptions(m.decisions);
   f.decisions = m.decisions;
   f.expect = m.outcome.failure_name();
   f.trace_hash = m.outcome.trace_hash;
@@ -366,9 +372,9 @@ int cmd_minimize(const MinimizeArgs& a) {
     out += ".min.sched";
   }
   if (!write_file_atomically(out, format_schedule(f), &error)) return usage_error(error);
-  std::printf("MINIMIZED %s %s kind=%s preemptions %u -> %u, decisions %zu, %u runs: %s\n", f.target.c_str(),
-              f.variant.c_str(), f.expect.c_str(), m.preemptions_before, m.preemptions_after, f.decisions.size(), m.runs,
-              out.c_str());
+  std::printf("MINIMIZED %s %s kind=%s preemptions %u -> %u (fewest=%s), decisions %zu, %u runs: %s\n",
+              f.target.c_str(), f.variant.c_str(), f.expect.c_str(), m.preemptions_before, m.preemptions_after, fewest,
+              f.decisions.size(), m.runs, out.c_str());
   return kExitFailure;
 }
 

@@ -8,8 +8,13 @@
 
 #include "schedfuzz/outcome.h"
 
+namespace sf {
+class Engine;
+struct RunOptions;
+}
 namespace sf::models {
 struct Target;
+struct TargetCall;
 }
 
 namespace sf::cli {
@@ -81,6 +86,13 @@ enum class SearchState : uint8_t { none, incomplete, complete_within_bounds, com
 void report_done(int fd, uint64_t executions, double seconds, SearchState search);
 // " search=..." for a verdict line ("" for none).
 std::string search_summary(SearchState st);
+
+// After minimization: a bounded search with one preemption fewer than `decisions` has (and at
+// least as many memory choices) for a failure of the same kind: "yes" when it completes without one
+// (the schedule's preemptions are the fewest) or finds one (which replaces decisions and outcome,
+// minimized), "unknown" when its budget (a million executions or 10 s) ends first.
+const char* fewest_preemptions(Engine& engine, models::TargetCall& call, const RunOptions& opts,
+                               std::vector<Decision>* decisions, Outcome* outcome);
 
 // Two failures are the same when their kind and message agree once numbers are blanked out
 // (versions, steps and line numbers differ between schedules of one bug).

@@ -78,13 +78,14 @@ int cmd_triage(const TriageArgs& a) {
   std::string mem(memory_mode_name(opts.memory));
   for (auto& [token, g] : groups) {
     MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, g.decisions, opts);
+    const char* fewest = fewest_preemptions(engine, call, opts, &m.decisions, &m.outcome);
     std::string error;
     std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, m.outcome,
                                     m.decisions, &error);
     if (path.empty()) return usage_error(error);
-    std::printf("FAILURE kind=%s files=%zu smallest=%s decisions=%zu schedule=%s :: %s\n",
-                m.outcome.failure_name().c_str(), g.files, g.smallest.c_str(), g.decisions.size(), path.c_str(),
-                m.outcome.message.c_str());
+    std::printf("FAILURE kind=%s files=%zu smallest=%s decisions=%zu fewest=%s schedule=%s :: %s\n",
+                m.outcome.failure_name().c_str(), g.files, g.smallest.c_str(), g.decisions.size(), fewest,
+                path.c_str(), m.outcome.message.c_str());
   }
   std::printf("TRIAGE %s %s memory=%s files=%zu failing=%zu passing=%zu distinct_failures=%zu\n", t->name,
               a.variant.c_str(), mem.c_str(), a.files.size(), a.files.size() - passing, passing, groups.size());
