@@ -10,6 +10,7 @@
 
 namespace sf {
 class Engine;
+class BoundedSource;
 struct RunOptions;
 }
 namespace sf::models {
@@ -84,10 +85,11 @@ void report_failure(int fd, const std::string& token, const std::string& path, c
 // How far a bounded search went (none: another strategy).
 enum class SearchState : uint8_t { none, incomplete, complete_within_bounds, complete };
 void report_done(int fd, uint64_t executions, double seconds, SearchState search);
-// " search=..." for a verdict line ("" for none).
+// " search=..." for a verdict line ("" for none). (search_report.cpp)
 std::string search_summary(SearchState st);
+SearchState search_state(const BoundedSource& s, bool exhausted);
 
-// After minimization: a bounded search with one preemption fewer than `decisions` has (and at
+// After minimization (search_report.cpp): a bounded search with one preemption fewer than `decisions` has (and at
 // least as many memory choices) for a failure of the same kind: "yes" when it completes without one
 // (the schedule's preemptions are the fewest) or finds one (which replaces decisions and outcome,
 // minimized), "unknown" when its budget (a million executions or 10 s) ends first.
