@@ -93,6 +93,43 @@ static std::string strategy_text(const RunArgs& a) {
   return buf;
 }
 
+namespace {
+// The heartbeat of a long run: one line on stderr every RunArgs::progress_seconds, counted over
+// all the explore() calls of a --keep-going run.
+struct Heartbeat {
+  const RunArgs* args;
+  const BoundedSource* search = nullptr;  // a bounded search: its pass too
+  uint64_t executions_before = 0;         // --keep-going: what earlier explore() calls ran
+  double seconds_before = 0;
+  double next_at = 0;  // total seconds of the next line
+  static double beat(void* self, uint64_t executions, double seconds) {
+    auto* h = static_cast<Heartbeat*>(self);
+    uint64_t n = h->executions_before + executions;
+    double t = h->seconds_before + seconds;
+    if (t >= h->next_at) {
+      char pass[64] = "";
+      if (h->search) std::snprintf(pass, sizeof pass, ", pass with at most %u preemptions", h->search->level());
+      char job[32] = "";
+      if (h->args->shares > 1) std::snprintf(job, sizeof job, " (job %u/%u)", h->args->share + 1, h->args->shares);
+      std::fprintf(stderr, "schedfuzz: %s %s%s: %.1f s, %" PRIu64 " executions (%.0f/s)%s\n",
+                   h->args->target.c_str(), h->args->variant.c_str(), job, t, n, t > 0 ? n / t : 0.0, pass);
+      while (h->next_at <= t) h->next_at += h->args->progress_seconds;
+    }
+    return h->next_at - t;
+  }
+  // Before each explore() call: `executions` and `seconds` ran before it.
+  void attach(ExploreBudget* b, uint64_t executions, double seconds) {
+    if (args->progress_seconds <= 0) return;
+    executions_before = executions;
+    seconds_before = seconds;
+    if (next_at == 0) next_at = args->progress_seconds;
+    b->progress_seconds = std::max(0.0, next_at - seconds);
+    b->progress = &Heartbeat::beat;
+    b->progress_arg = this;
+  }
+};
+}  // namespace
+
 // `run --keep-going`: explore the whole budget, minimizing and saving each distinct failure once.
 static int run_keep_going(const RunArgs& a, const models::Target* t, models::TargetCall& call, const RunOptions& opts,
                           ChoiceSource& source, const ExploreBudget& budget) {
@@ -100,11 +137,13 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
   std::set<std::string> seen;
   size_t saved = 0;
   bool exhausted = false;
+  Heartbeat heartbeat{&a, dynamic_cast<const BoundedSource*>(&source)};
   uint64_t executions = 0;
   double seconds = 0;
   std::string mem(memory_mode_name(opts.memory));
   while (executions < budget.executions && (budget.seconds == 0 || seconds < budget.seconds)) {
     ExploreBudget rest{budget.executions - executions, budget.seconds == 0 ? 0 : budget.seconds - seconds};
+    heartbeat.attach(&rest, executions, seconds);
     ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, rest);
     if (!r.divergence.empty()) return usage_error(std::string(t->name) + " " + a.variant + ": " + r.divergence);
     executions += r.executions;
@@ -188,6 +227,8 @@ int cmd_run(const RunArgs& a) {
                                                : static_cast<ChoiceSource&>(random);
   if (a.jobs > 1) return run_jobs(a);
   if (a.keep_going) return run_keep_going(a, t, call, opts, source, budget);
+  Heartbeat heartbeat{&a, bounded ? &search : nullptr};
+  heartbeat.attach(&budget, 0, 0);
   ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, budget);
   if (!r.divergence.empty()) return usage_error(std::string(t->name) + " " + a.variant + ": " + r.divergence);
   double rate = r.seconds > 0 ? r.executions / r.seconds : 0;

@@ -38,6 +38,7 @@ struct RunArgs {
   MemoryMode memory = MemoryMode::sc;
   bool memory_given = false;  // otherwise: the mode the variant's verdict is promised in
   uint32_t max_steps = 0;
+  double progress_seconds = 60;  // a heartbeat line on stderr this often (0: none)
   std::string out_dir = "schedfuzz-out";
   bool minimize = true;
   bool keep_going = false;  // after a failure, go on and save each distinct failure once

@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
                       "processes, each with its own seed (seed, seed+1, ...), or its share of a bounded search, "
                       "and --keep-going; failures merged")
       ->check(CLI::Range(1u, 256u));
+  run_cmd->add_option("--progress", run.progress_seconds,
+                      "seconds between progress lines on stderr for long runs (default 60; 0: none)")
+      ->check(CLI::Range(0.0, 1e7));
   bool no_minimize = false;
   run_cmd->add_flag("--no-minimize", no_minimize, "save the failing schedule as found, without minimizing it");
 

@@ -14,6 +14,7 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
   fast.record_events = false;
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  double next_progress = budget.progress_seconds;
   while (r.executions < budget.executions && !source.exhausted()) {
     const Outcome& o = engine.run(body, arg, source, fast);
     source.end_execution();
@@ -29,7 +30,13 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
       r.outcome = o;
       break;
     }
-    if (budget.seconds > 0 && (r.executions & 255) == 0 && elapsed() > budget.seconds) break;
+    if ((r.executions & 255) == 0 && (budget.seconds > 0 || budget.progress)) {
+      double now = elapsed();
+      if (budget.seconds > 0 && now > budget.seconds) break;
+      if (budget.progress && now >= next_progress) {
+        next_progress = now + budget.progress(budget.progress_arg, r.executions, now);
+      }
+    }
   }
   r.seconds = elapsed();
   r.exhausted = source.exhausted() && r.divergence.empty();

@@ -12,6 +12,11 @@ namespace sf {
 struct ExploreBudget {
   uint64_t executions = 100000;
   double seconds = 0;  // 0: no time limit
+  // A heartbeat for long runs: called first after about `progress_seconds` of exploring (0: never)
+  // with the executions and seconds so far; it returns the seconds until it wants the next call.
+  double progress_seconds = 0;
+  double (*progress)(void* arg, uint64_t executions, double seconds) = nullptr;
+  void* progress_arg = nullptr;
 };
 
 struct ExploreResult {

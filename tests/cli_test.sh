@@ -176,6 +176,18 @@ else bad "run reports the fewest preemptions: rc=$rc $(cat "$work/few.log")"; fi
 "$SF" run vmalloc_cache --variant split_halves --no-minimize -o "$work/few" >"$work/few2.log" 2>&1; rc=$?
 if [ "$rc" -eq 1 ] && grep -q ' fewest=unknown schedule=' "$work/few2.log"; then ok
 else bad "run --no-minimize leaves the fewest unknown: rc=$rc $(cat "$work/few2.log")"; fi
+# --progress: a heartbeat line on stderr for long runs (counted across --keep-going's slices), none
+# with 0; the verdict stays the one line on stdout.
+"$SF" run vmalloc_cache --seconds 1 --progress 0.3 -n 1000000000 >"$work/hb.out" 2>"$work/hb.err"; rc=$?
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$work/hb.out")" -eq 1 ] && grep -q '^PASS vmalloc_cache correct ' "$work/hb.out" &&
+  [ "$(grep -c '^schedfuzz: vmalloc_cache correct: [0-9.]* s, [0-9]* executions' "$work/hb.err")" -ge 2 ]; then ok
+else bad "run --progress: rc=$rc $(cat "$work/hb.out" "$work/hb.err")"; fi
+"$SF" run vmalloc_cache --variant install_not_equal -k --seconds 1 --progress 0.3 -n 1000000000 -o "$work/hb" >/dev/null 2>"$work/hb2.err"
+if [ "$(grep -c '^schedfuzz: vmalloc_cache install_not_equal: ' "$work/hb2.err")" -ge 2 ]; then ok
+else bad "run --keep-going --progress: $(cat "$work/hb2.err")"; fi
+"$SF" run vmalloc_cache --seconds 0.5 --progress 0 -n 1000000000 >/dev/null 2>"$work/hb3.err"
+if [ ! -s "$work/hb3.err" ]; then ok; else bad "run --progress 0 wrote: $(cat "$work/hb3.err")"; fi
+expect_usage "negative progress" -- "$SF" run vmalloc_cache --progress -1
 expect_usage "preemptions without bounded" -- "$SF" run vmalloc_cache --preemptions 2
 expect_usage "memory-choices without bounded" -- "$SF" run vmalloc_cache --strategy pct --memory-choices 1
 expect_usage "depth without pct" -- "$SF" run vmalloc_cache --strategy bounded --depth 2
