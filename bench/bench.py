@@ -520,9 +520,11 @@ def render(b, info, seconds):
                "which unwinds the failing execution; Relacy abandons its fibers instead).")
     out.append("- schedfuzz times include the Engine's construction (Relacy's include all of rl::simulate); "
                "bug tests run schedfuzz in lkmm (sc cannot show the SB, MP and seqlock bugs), lost_update and "
-               "vmalloc_cache also in sc. vmalloc_cache: schedfuzz runs its registry target (T1 mutates twice, "
-               "T2 reads twice, T3 once, then a fresh thread twice), Relacy its model in bench/relacy/vmalloc_cache.cpp "
-               "(1 mutator x2, 2 readers x2, then a read in after()): the same algorithm, not the same work.")
+               "vmalloc_cache also in sc. Every test is written for both tools, line for line "
+               "(bench/shapes.cpp, bench/relacy/*.cpp); vmalloc_cache is the Relacy test's shape (1 mutator x2, "
+               "2 readers x2, then a read after the joins), not the bundled vmalloc_cache target "
+               "(`sf_bench vmalloc_model` runs that one). Where the trees differ: every schedfuzz spinlock "
+               "operation and plain var<T> access is a schedule point, which Relacy's rl::var accesses are not.")
     out.append("")
     out.append("| Figure | Test | Mode | schedfuzz | Relacy | schedfuzz/Relacy | by CPU time | Goal | PASS/MISS |")
     out.append("|---|---|---|---|---|---|---|---|---|")

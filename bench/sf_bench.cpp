@@ -109,8 +109,10 @@ const Shape kShapes[] = {
     {"mp", sf::bench::mp_body},
     {"seqlock", sf::bench::seqlock_body},
     {"lost_update", sf::bench::lost_update_body},
+    {"vmalloc_cache", sf::bench::vmalloc_cache_body},  // the Relacy test's shape
 };
-// vmalloc_cache is the registry target; these are its variants for the two forms.
+// vmalloc_model is the registry target (the bundled model, more threads and its ghost oracle; no
+// Relacy twin); these are its variants for the two forms.
 constexpr const char* kVmallocCorrect = "correct";
 constexpr const char* kVmallocBug = "both_zero";
 
@@ -120,7 +122,8 @@ int usage() {
                "                [--strategy random|pct|bounded] [--depth D]\n"
                "       sf_bench switch <N>\n"
                "       sf_bench parts <N>\n"
-               "tests: sb mp seqlock lost_update vmalloc_cache (vmalloc_cache bug = variant both_zero)\n"
+               "tests: sb mp seqlock lost_update vmalloc_cache (each as bench/relacy writes it), and vmalloc_model\n"
+               "(the bundled vmalloc_cache target: correct, and variant both_zero as the bug)\n"
                "sc cannot show the weak-memory bugs (sb, mp, seqlock): use lkmm for those (tso shows sb only).\n"
                "--strategy: random (sf::RandomSource, the default), pct (sf::PctSource, depth 3 unless --depth)\n"
                "or bounded (sf::BoundedSource: at most 2 preemptions and 2 memory choices, fewest first; no seed).\n");
@@ -188,12 +191,12 @@ int run_test(int argc, char** argv) {
   for (const Shape& s : kShapes)
     if (test == s.name) arg.shape = s.body;
   if (!arg.shape) {
-    if (test != "vmalloc_cache") return usage();
+    if (test != "vmalloc_model") return usage();
     arg.target = sf::models::find_target("vmalloc_cache");
     if (!arg.target) return usage();
     arg.variant = sf::models::find_variant(*arg.target, arg.bug ? kVmallocBug : kVmallocCorrect);
     if (arg.variant < 0) {
-      std::fprintf(stderr, "sf_bench: vmalloc_cache has no variant %s\n", arg.bug ? kVmallocBug : kVmallocCorrect);
+      std::fprintf(stderr, "sf_bench: vmalloc_model has no variant %s\n", arg.bug ? kVmallocBug : kVmallocCorrect);
       return 2;
     }
   }

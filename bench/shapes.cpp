@@ -114,4 +114,76 @@ void lost_update_body(bool bug) {
   oracle(counter.peek() == 4, "lost_update", "counter is %d after four increments", counter.peek());
 }
 
+// The vmalloc info cache with two generation counters, as bench/relacy/vmalloc_cache.cpp writes it
+// for Relacy: one mutator changes the state twice under area_lock and bumps gen; two readers call
+// get_info twice each; after the joins a fresh call must see the final state. Versions 1..3 satisfy
+// used == version, largest == 10 * version; the empty cache {0, 0} matches none. bug: gen starts
+// at 0 like cache_gen, so the empty cache looks valid.
+namespace {
+struct Info {
+  int used, largest;
+};
+
+struct VmallocCache {
+  explicit VmallocCache(bool bug) : gen(bug ? 0 : 1, "gen") {}
+  atomic_t gen;
+  shared<int> cache_gen{0, "cache_gen"}, cache_used{0, "cache.used"}, cache_largest{0, "cache.largest"};
+  spinlock_t info_lock{"info_lock"}, area_lock{"area_lock"};
+  var<int> version{1, "version"}, used{1, "used"}, largest{10, "largest"};  // under area_lock
+
+  void mutate() {
+    spin_lock(area_lock);
+    version.store(version.load() + 1);
+    used.store(used.load() + 1);
+    largest.store(version.load() * 10);
+    atomic_inc(gen);
+    spin_unlock(area_lock);
+  }
+
+  Info get_info() {
+    int cg = READ_ONCE(cache_gen);
+    smp_rmb();
+    Info v{READ_ONCE(cache_used), READ_ONCE(cache_largest)};
+    smp_rmb();
+    int g = atomic_read(gen);
+    if (cg == g) return v;
+    spin_lock(area_lock);
+    v = Info{used.load(), largest.load()};
+    spin_unlock(area_lock);
+    spin_lock(info_lock);
+    if (g - READ_ONCE(cache_gen) > 0) {
+      smp_wmb();  // as the Relacy test's release fence before the words (C++ needs it; LKMM does not)
+      WRITE_ONCE(cache_used, v.used);
+      WRITE_ONCE(cache_largest, v.largest);
+      smp_wmb();
+      WRITE_ONCE(cache_gen, g);
+    }
+    spin_unlock(info_lock);
+    return v;
+  }
+};
+bool valid(Info v) { return v.used >= 1 && v.used <= 3 && v.largest == 10 * v.used; }
+}  // namespace
+
+void vmalloc_cache_body(bool bug) {
+  VmallocCache c(bug);
+  auto reader = [&] {
+    for (int i = 0; i < 2; ++i) {
+      Info v = c.get_info();
+      oracle(valid(v), "stale_info", "get_vmalloc_info returned {%d, %d}, the info of no version", v.used, v.largest);
+    }
+  };
+  thread m = spawn([&] {
+    for (int i = 0; i < 2; ++i) c.mutate();
+  });
+  thread r1 = spawn(reader);
+  thread r2 = spawn(reader);
+  join(m);
+  join(r1);
+  join(r2);
+  Info v = c.get_info();
+  oracle(v.used == 3 && v.largest == 30, "stale_info", "after the joins get_vmalloc_info returned {%d, %d}, not {3, 30}",
+         v.used, v.largest);
+}
+
 }  // namespace sf::bench

@@ -13,5 +13,6 @@ void sb_body(bool bug);
 void mp_body(bool bug);
 void seqlock_body(bool bug);
 void lost_update_body(bool bug);
+void vmalloc_cache_body(bool bug);
 
 }  // namespace sf::bench
