@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "explore one variant with seeded random or PCT schedules, or search it within bounds; minimize and save a failure");
   run_cmd->add_option("target", run.target, "target name (see `schedfuzz list`)")->required();
   run_cmd->add_option("--variant,-v", run.variant, "variant name (default: correct)");
-  run_cmd->add_option("--seed,-s", run.seed, "random seed")->check(CLI::NonNegativeNumber);
+  auto* seed = run_cmd->add_option("--seed,-s", run.seed, "random seed (random and pct)")->check(CLI::NonNegativeNumber);
   run_cmd->add_option("--strategy", run.strategy,
                       "random (varying preemption rate), pct (priority-based, depth --depth) or bounded (every "
                       "execution within --preemptions and --memory-choices, fewest preemptions first)")
@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
       return usage_error("--preemptions and --memory-choices apply to --strategy bounded");
     }
     if (run.strategy != "pct" && depth->count()) return usage_error("--depth applies to --strategy pct");
+    if (run.strategy == "bounded" && seed->count()) {
+      return usage_error("--seed applies to random and pct; a bounded search has no randomness");
+    }
     run.memory_given = !memory.empty();
     run.minimize = !no_minimize;
     if (run.memory_given) sf::parse_memory_mode(memory, &run.memory);

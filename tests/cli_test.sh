@@ -190,6 +190,7 @@ if [ ! -s "$work/hb3.err" ]; then ok; else bad "run --progress 0 wrote: $(cat "$
 expect_usage "negative progress" -- "$SF" run vmalloc_cache --progress -1
 expect_usage "preemptions without bounded" -- "$SF" run vmalloc_cache --preemptions 2
 expect_usage "memory-choices without bounded" -- "$SF" run vmalloc_cache --strategy pct --memory-choices 1
+expect_usage "seed with bounded" -- "$SF" run vmalloc_cache --strategy bounded --seed 3
 expect_usage "depth without pct" -- "$SF" run vmalloc_cache --strategy bounded --depth 2
 # run --strategy bounded --jobs 2: each job takes its share of the tree; together the whole search,
 # a little more than one job's executions (those run by both), the failures merged.
