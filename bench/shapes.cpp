@@ -1,4 +1,6 @@
 // bench/shapes.cpp: SB, MP, seqlock and lost-update models for sf_bench, mirroring bench/relacy/*.cpp.
+// Each runs its threads with sf::parallel, as many as the Relacy test_suite has (the caller is the
+// first of them), and checks after they all end, where Relacy's after() does.
 #include "bench/shapes.h"
 
 #include "schedfuzz/schedfuzz.h"
@@ -10,41 +12,39 @@ namespace sf::bench {
 void sb_body(bool bug) {
   shared<int> x{0, "x"}, y{0, "y"};
   int r0 = -1, r1 = -1;
-  thread a = spawn([&] {
-    WRITE_ONCE(x, 1);
-    if (!bug) smp_mb();
-    r0 = READ_ONCE(y);
-  });
-  thread b = spawn([&] {
-    WRITE_ONCE(y, 1);
-    if (!bug) smp_mb();
-    r1 = READ_ONCE(x);
-  });
-  join(a);
-  join(b);
+  parallel(
+      [&] {
+        WRITE_ONCE(x, 1);
+        if (!bug) smp_mb();
+        r0 = READ_ONCE(y);
+      },
+      [&] {
+        WRITE_ONCE(y, 1);
+        if (!bug) smp_mb();
+        r1 = READ_ONCE(x);
+      });
   oracle(!(r0 == 0 && r1 == 0), "sb_both_zero", "both loads read 0: the stores were reordered after the loads");
 }
 
 // Message passing: the reader must see the data once it sees the flag.
 void mp_body(bool bug) {
   shared<int> data{0, "data"}, flag{0, "flag"};
-  thread writer = spawn([&] {
-    WRITE_ONCE(data, 1);
-    if (bug) {
-      WRITE_ONCE(flag, 1);
-    } else {
-      smp_store_release(flag, 1);
-    }
-  });
-  thread reader = spawn([&] {
-    int f = bug ? READ_ONCE(flag) : smp_load_acquire(flag);
-    if (f == 1) {
-      int d = READ_ONCE(data);
-      oracle(d == 1, "stale_data", "saw the flag but read data %d", d);
-    }
-  });
-  join(writer);
-  join(reader);
+  parallel(
+      [&] {  // writer
+        WRITE_ONCE(data, 1);
+        if (bug) {
+          WRITE_ONCE(flag, 1);
+        } else {
+          smp_store_release(flag, 1);
+        }
+      },
+      [&] {  // reader
+        int f = bug ? READ_ONCE(flag) : smp_load_acquire(flag);
+        if (f == 1) {
+          int d = READ_ONCE(data);
+          oracle(d == 1, "stale_data", "saw the flag but read data %d", d);
+        }
+      });
 }
 
 // Seqlock: one writer does two write sections, one reader does two reads of at most three attempts
@@ -84,14 +84,13 @@ struct Seqlock {
 void seqlock_body(bool bug) {
   Seqlock s;
   s.bug = bug;
-  thread writer = spawn([&] {
-    for (int i = 1; i <= 2; ++i) s.write(i);
-  });
-  thread reader = spawn([&] {
-    for (int i = 1; i <= 2; ++i) s.read();
-  });
-  join(writer);
-  join(reader);
+  parallel(
+      [&] {  // writer
+        for (int i = 1; i <= 2; ++i) s.write(i);
+      },
+      [&] {  // reader
+        for (int i = 1; i <= 2; ++i) s.read();
+      });
 }
 
 // Lost update: two threads increment a counter twice each; the total must be 4.
@@ -107,10 +106,7 @@ void lost_update_body(bool bug) {
       }
     }
   };
-  thread a = spawn(inc);
-  thread b = spawn(inc);
-  join(a);
-  join(b);
+  parallel(inc, inc);
   oracle(counter.peek() == 4, "lost_update", "counter is %d after four increments", counter.peek());
 }
 
@@ -173,14 +169,11 @@ void vmalloc_cache_body(bool bug) {
       oracle(valid(v), "stale_info", "get_vmalloc_info returned {%d, %d}, the info of no version", v.used, v.largest);
     }
   };
-  thread m = spawn([&] {
-    for (int i = 0; i < 2; ++i) c.mutate();
-  });
-  thread r1 = spawn(reader);
-  thread r2 = spawn(reader);
-  join(m);
-  join(r1);
-  join(r2);
+  parallel(
+      [&] {  // mutator
+        for (int i = 0; i < 2; ++i) c.mutate();
+      },
+      reader, reader);
   Info v = c.get_info();
   oracle(v.used == 3 && v.largest == 30, "stale_info", "after the joins get_vmalloc_info returned {%d, %d}, not {3, 30}",
          v.used, v.largest);

@@ -256,6 +256,22 @@ thread spawn(F f, const Where& w = Where::current()) {
 inline void join(thread t, const Where& w = Where::current()) { rt::join(t.tid, w); }
 inline uint32_t current_thread() { return rt::self(); }
 
+// parallel(f0, f1, ..., fn): the shape of a litmus test or of Relacy's test_suite. Spawns f1..fn,
+// runs f0 on the calling thread, then joins them all: n+1 threads of which only n are new, so a
+// two-thread test costs one spawn, not two (and its calling thread has no idle turn in between).
+// Written `sf::parallel(a, b);` (a class so that the call site's location follows the callables).
+template <class F0, class... Fs>
+struct parallel {
+  static_assert(sizeof...(Fs) >= 1, "parallel: at least two callables");
+  parallel(F0 first, Fs... rest, const Where& w = Where::current()) {
+    thread spawned[] = {spawn(std::move(rest), w)...};
+    first();
+    for (thread t : spawned) join(t, w);
+  }
+};
+template <class F0, class... Fs>
+parallel(F0, Fs...) -> parallel<F0, Fs...>;
+
 // The model heap: objects whose lifetime the engine checks (double free, use after free, leaks).
 // Memory is really released only at the end of the execution, so a use after free is reported,
 // never undefined behaviour of the fuzzer itself.
