@@ -52,20 +52,21 @@ static bool make_dir(const std::string& dir, std::string* error) {
 
 // Saves a failing schedule; returns its path (empty on error, with `error` set).
 std::string save_failure(const std::string& dir, const std::string& target, const std::string& variant,
-                         MemoryMode memory, uint32_t max_steps, const Outcome& o,
-                         const std::vector<Decision>& decisions, std::string* error) {
+                         const RunOptions& opts, const Outcome& o, const std::vector<Decision>& decisions,
+                         std::string* error) {
   if (!make_dir(dir, error)) return "";
   ScheduleFile f;
+  f.version = schedule_version_for(opts);
   f.target = target;
   f.variant = variant;
-  f.memory = memory;
-  f.max_steps = max_steps;
+  f.memory = opts.memory;
+  f.max_steps = opts.max_steps;
   f.expect = o.failure_name();
   f.trace_hash = o.trace_hash;
   f.message = o.message;
   f.decisions = decisions;
   char name[64];
-  std::snprintf(name, sizeof name, ".%s.%08" PRIx64 ".sched", std::string(memory_mode_name(memory)).c_str(),
+  std::snprintf(name, sizeof name, ".%s.%08" PRIx64 ".sched", std::string(memory_mode_name(opts.memory)).c_str(),
                 o.trace_hash & 0xffffffffu);
   std::string path = dir + "/" + target + "." + variant + name;
   if (!write_file_atomically(path, format_schedule(f), error)) return "";
@@ -163,7 +164,7 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
       if (small != token && !seen.insert(small).second) continue;
     }
     std::string error;
-    std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
+    std::string path = save_failure(a.out_dir, t->name, a.variant, opts, r.outcome, r.decisions, &error);
     if (path.empty()) return usage_error(error);
     ++saved;
     char line[2048];
@@ -250,7 +251,7 @@ int cmd_run(const RunArgs& a) {
   const char* fewest = bounded      ? "yes"
                        : a.minimize ? fewest_preemptions(engine, call, opts, &r.decisions, &r.outcome)
                                     : "unknown";
-  std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, r.outcome, r.decisions, &error);
+  std::string path = save_failure(a.out_dir, t->name, a.variant, opts, r.outcome, r.decisions, &error);
   if (path.empty()) return usage_error(error);
   std::printf("FAIL %s %s memory=%s %s kind=%s executions=%" PRIu64
               " exec/s=%.0f preemptions=%u (found with %u) fewest=%s schedule=%s :: %s\n",
@@ -275,8 +276,7 @@ static bool load_schedule(const std::string& path, ScheduleFile* f, models::Targ
     return false;
   }
   *call = models::TargetCall{t, v};
-  opts->memory = f->memory;
-  opts->max_steps = f->max_steps;
+  *opts = schedule_run_options(*f);
   return true;
 }
 

@@ -102,8 +102,9 @@ const char* fewest_preemptions(Engine& engine, models::TargetCall& call, const R
 std::string failure_token(const Outcome& o);
 
 // Saves a failing schedule under `dir`; returns its path (empty on error, with `error` set).
+// `opts` are those of the run that failed (memory mode, step limit, choice points).
 std::string save_failure(const std::string& dir, const std::string& target, const std::string& variant,
-                         MemoryMode memory, uint32_t max_steps, const Outcome& o,
+                         const RunOptions& opts, const Outcome& o,
                          const std::vector<Decision>& decisions, std::string* error);
 
 // The target and variant named on the command line; 0, or the usage exit code of the one-line

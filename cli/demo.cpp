@@ -71,7 +71,7 @@ int cmd_demo(const DemoArgs& a) {
         r.decisions = m.decisions;
         r.outcome = m.outcome;
         std::string error;
-        std::string path = save_failure(a.out_dir, t.name, var.name, opts.memory, opts.max_steps, r.outcome,
+        std::string path = save_failure(a.out_dir, t.name, var.name, opts, r.outcome,
                                         r.decisions, &error);
         replay_cmd = path.empty() ? error : "`build/schedfuzz replay " + path + "`";
       }

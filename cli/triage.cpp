@@ -80,7 +80,7 @@ int cmd_triage(const TriageArgs& a) {
     MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, g.decisions, opts);
     const char* fewest = fewest_preemptions(engine, call, opts, &m.decisions, &m.outcome);
     std::string error;
-    std::string path = save_failure(a.out_dir, t->name, a.variant, opts.memory, opts.max_steps, m.outcome,
+    std::string path = save_failure(a.out_dir, t->name, a.variant, opts, m.outcome,
                                     m.decisions, &error);
     if (path.empty()) return usage_error(error);
     std::printf("FAILURE kind=%s files=%zu smallest=%s decisions=%zu fewest=%s schedule=%s :: %s\n",

@@ -15,7 +15,7 @@
 namespace sf {
 
 std::string format_schedule(const ScheduleFile& s) {
-  std::string out = "schedfuzz-schedule v1\n";
+  std::string out = "schedfuzz-schedule v" + std::to_string(s.version) + "\n";
   out += "target " + s.target + "\n";
   out += "variant " + s.variant + "\n";
   out += "memory " + std::string(memory_mode_name(s.memory)) + "\n";
@@ -76,6 +76,16 @@ std::vector<std::string_view> words(std::string_view line) {
 
 }  // namespace
 
+RunOptions schedule_run_options(const ScheduleFile& s) {
+  RunOptions o;
+  o.memory = s.memory;
+  o.max_steps = s.max_steps;
+  o.plain_accesses_are_points = s.version == 1;
+  return o;
+}
+
+uint32_t schedule_version_for(const RunOptions& opts) { return opts.plain_accesses_are_points ? 1 : kScheduleVersion; }
+
 bool parse_schedule(std::string_view text, ScheduleFile* out, std::string* error) {
   ScheduleFile s;
   size_t pos = 0;
@@ -96,8 +106,16 @@ bool parse_schedule(std::string_view text, ScheduleFile* out, std::string* error
     if (w.empty()) continue;
     if (ended) return fail("text after 'end'");
     if (!header) {
-      if (w.size() != 2 || w[0] != "schedfuzz-schedule" || w[1] != "v1")
-        return fail("not a schedule file (expected 'schedfuzz-schedule v1')");
+      if (w.size() != 2 || w[0] != "schedfuzz-schedule")
+        return fail("not a schedule file (expected 'schedfuzz-schedule v" + std::to_string(kScheduleVersion) + "')");
+      if (w[1] == "v1") {
+        s.version = 1;
+      } else if (w[1] == "v" + std::to_string(kScheduleVersion)) {
+        s.version = kScheduleVersion;
+      } else {
+        return fail("schedule format " + std::string(w[1]) + " is not one this schedfuzz reads (v1, v" +
+                    std::to_string(kScheduleVersion) + ")");
+      }
       header = true;
       continue;
     }

@@ -2,7 +2,8 @@
 // list (not the fuzz bytes), with the target, variant, memory mode and the failure it produced.
 //
 // Format (text, one item per line, '#' starts a comment):
-//   schedfuzz-schedule v1
+//   schedfuzz-schedule v2          (v1: recorded when var<T> accesses were schedule points; still
+//                                   read, and replayed with those points: schedule_run_options())
 //   target vmalloc_cache
 //   variant both_zero
 //   memory sc
@@ -21,12 +22,17 @@
 #include <string_view>
 #include <vector>
 
+#include "schedfuzz/engine.h"
 #include "schedfuzz/outcome.h"
 #include "schedfuzz/trace.h"
 
 namespace sf {
 
+// The format written; v1 files are still read.
+inline constexpr uint32_t kScheduleVersion = 2;
+
 struct ScheduleFile {
+  uint32_t version = kScheduleVersion;
   std::string target;
   std::string variant;
   MemoryMode memory = MemoryMode::sc;
@@ -38,6 +44,10 @@ struct ScheduleFile {
 };
 
 std::string format_schedule(const ScheduleFile& s);
+// The run options a replay of `s` needs (memory mode, step limit, the choice points of its version),
+// and the version a schedule recorded under `opts` gets.
+RunOptions schedule_run_options(const ScheduleFile& s);
+uint32_t schedule_version_for(const RunOptions& opts);
 // On error returns false and sets `error` to one line naming the problem (with its line number).
 bool parse_schedule(std::string_view text, ScheduleFile* out, std::string* error);
 bool read_schedule_file(const std::string& path, ScheduleFile* out, std::string* error);

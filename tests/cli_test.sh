@@ -65,6 +65,14 @@ if cmp -s "$work/rep1" "$work/rep2"; then ok; else bad "two replays printed diff
 if grep -q 'READ_ONCE cache.used' "$work/rep1" && grep -q 'gen_counters.cpp:' "$work/rep1"; then ok
 else bad "the trace lacks operations, locations or source lines"; fi
 
+# A schedule of a format this build does not know; one saved by an older version (v1), which still
+# replays exactly.
+sed '1s/v2$/v7/' "$f1" >"$work/future.sched"
+expect_usage "replay a schedule of an unknown format version" -- "$SF" replay "$work/future.sched"
+v1=$(ls "$2"/tests/fixtures/schedules_v1/*.sched | head -n 1)
+"$SF" replay "$v1" >"$work/repv1" 2>&1; rv1=$?
+if [ "$rv1" -eq 1 ] && grep -q '^REPRODUCED' "$work/repv1"; then ok; else bad "replay of a v1 schedule: exit $rv1, expected 1 and REPRODUCED"; fi
+
 # Damaged copies of the real schedule.
 n=$(wc -l <"$f1")
 head -n $((n / 2)) "$f1" >"$work/trunc.sched"

@@ -41,9 +41,7 @@ TEST_P(Regression, ReplaysExactlyAndPassesOnTheCorrectForm) {
   ASSERT_NE(t, nullptr) << f.target;
   int v = models::find_variant(*t, f.variant);
   ASSERT_GE(v, 0) << f.variant;
-  RunOptions opts;
-  opts.memory = f.memory;
-  opts.max_steps = f.max_steps;
+  RunOptions opts = schedule_run_options(f);
   Engine engine;
   Call call{t, v};
   for (int i = 0; i < 2; ++i) {
@@ -65,5 +63,53 @@ std::string file_name(const testing::TestParamInfo<std::string>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, Regression, testing::ValuesIn(regression_files()), file_name);
+
+// Schedules saved before plain accesses stopped being schedule points (format v1) still replay
+// exactly, with those points; without them at least one of these no longer does (the fixtures
+// include schedules that preempt at a var<T> access).
+TEST(Regressions, VersionOneSchedulesReplayWithTheirOwnChoicePoints) {
+  fs::path dir = fs::path(SF_SOURCE_DIR) / "tests" / "fixtures" / "schedules_v1";
+  size_t files = 0, off_without = 0;
+  Engine engine;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    ScheduleFile f;
+    std::string error;
+    ASSERT_TRUE(read_schedule_file(e.path().string(), &f, &error)) << error;
+    ASSERT_EQ(f.version, 1u) << e.path();
+    ++files;
+    const models::Target* t = models::find_target(f.target);
+    ASSERT_NE(t, nullptr) << f.target;
+    Call call{t, models::find_variant(*t, f.variant)};
+    ASSERT_GE(call.variant, 0) << f.variant;
+    RunOptions opts = schedule_run_options(f);
+    EXPECT_TRUE(opts.plain_accesses_are_points);
+    ReplayResult r = replay(engine, &Call::body, &call, f.decisions, opts);
+    EXPECT_TRUE(r.divergence.empty()) << e.path() << ": " << r.divergence;
+    EXPECT_EQ(r.outcome.failure_name(), f.expect) << e.path();
+    EXPECT_EQ(r.outcome.trace_hash, f.trace_hash) << e.path();
+    opts.plain_accesses_are_points = false;
+    ReplayResult now = replay(engine, &Call::body, &call, f.decisions, opts);
+    if (!now.divergence.empty() || now.outcome.trace_hash != f.trace_hash) ++off_without;
+  }
+  EXPECT_EQ(files, 3u);
+  EXPECT_GE(off_without, 1u) << "no v1 fixture depends on the old choice points: the test proves nothing";
+}
+
+TEST(Regressions, ScheduleFilesNameTheirFormat) {
+  ScheduleFile f;
+  f.target = "t";
+  f.variant = "v";
+  f.max_steps = 1000;
+  std::string text = format_schedule(f);
+  EXPECT_EQ(text.rfind("schedfuzz-schedule v2\n", 0), 0u) << text;
+  ScheduleFile back;
+  std::string error;
+  ASSERT_TRUE(parse_schedule(text, &back, &error)) << error;
+  EXPECT_EQ(back.version, 2u);
+  EXPECT_FALSE(schedule_run_options(back).plain_accesses_are_points);
+  text.replace(0, std::string("schedfuzz-schedule v2").size(), "schedfuzz-schedule v9");
+  EXPECT_FALSE(parse_schedule(text, &back, &error));
+  EXPECT_NE(error.find("v9 is not one this schedfuzz reads"), std::string::npos) << error;
+}
 
 }  // namespace

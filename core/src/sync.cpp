@@ -32,8 +32,15 @@ uint32_t Engine::Impl::new_var(const char* name, rt::LocKind kind) {
   return id;
 }
 
+// Not a schedule point (unless opts.plain_accesses_are_points): a plain access no other thread can
+// observe without a race, which is reported, so running it later, at the thread's next point,
+// changes nothing. It still counts a step, for the trace and the livelock limit.
 void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w) {
-  schedule_point();
+  if (opts.plain_accesses_are_points) {
+    schedule_point();
+  } else if (++steps > opts.max_steps) {
+    step_limit_reached();
+  }
   VarMeta& v = vars[id];
   check_owner(v.owner_block, "variable", w);
   ThreadSlot& th = me();

@@ -20,6 +20,10 @@ struct RunOptions {
   // `feedback_size` must be a power of two. nullptr: off.
   uint8_t* feedback = nullptr;
   uint32_t feedback_size = 0;
+  // Plain data (var<T>) accesses are not schedule points: they are race-checked against the
+  // happens-before order instead, and in a race-free execution no other thread can tell when they
+  // ran. Set, they are points again, as in schedule files v1, which replay only that way.
+  bool plain_accesses_are_points = false;
 };
 
 using Body = void (*)(void* arg);
