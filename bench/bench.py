@@ -363,33 +363,43 @@ class Bench:
                     values=dict(schedfuzz=execs, **{f"schedfuzz_{st}": sf_sum[st][1] for st in STRATEGIES},
                                 relacy_random=rl_sum["random"][1], relacy_bound=rl_sum["bound"][1], ratio=ratio_e)))
 
-    # ---- the bounded searches to completion, correct forms: schedfuzz's BoundedSource (P<=2, M<=2,
-    # lkmm) and Relacy's context-bound scheduler, each through its whole tree; verdicts must agree
-    # (tests/relacy_cross_check.sh asserts it). Deterministic: the executions are the same every
-    # repetition, only the time varies.
+    # ---- the bounded searches to completion, correct forms: schedfuzz's BoundedSource (lkmm) and
+    # Relacy's context-bound scheduler at the same preemption bound, each through its whole tree;
+    # verdicts must agree (tests/relacy_cross_check.sh asserts it). Relacy explores every memory
+    # choice (its bound counts preemptions only); schedfuzz bounds them too (M, 2 by default, as
+    # its CLI), so P<=1 is also run with M unbounded. Deterministic: the executions are the same
+    # every repetition, only the time varies.
+    BOUNDED_CONFIGS = (  # (preemptions, schedfuzz memory-choice bound)
+        (1, "2"), (1, "inf"), (2, "2"))
+
     def bounded(self):
         reps = self.cfg["reps"]
         for t in TESTS:
-            log(f"bounded search to completion: {t}")
-            sf, rl = [], []
-            for rep in range(reps):
-                sf.append(self.record("bounded", rep, run_json(
-                    [self.sf, t, "correct", "lkmm", str(BOUNDED_CAP), "1", "--strategy", "bounded"])))
-                rl.append(self.record("bounded", rep, run_json([self.rl, t, "correct", "bound", str(BOUNDED_CAP)])))
-            sf_secs, rl_secs = med([d["seconds"] for d in sf]), med([d["seconds"] for d in rl])
-            sf_n, rl_n = sf[0]["iterations_run"], rl[0]["iterations_run"]
-            complete = all(d["complete"] and not d["failed"] for d in sf)
-            agree = all(not d["failed"] for d in rl) and complete
-            self.rows.append(dict(
-                figure="bounded search to completion, correct form", test=t,
-                mode="lkmm, schedfuzz bounded P<=2 M<=2 vs Relacy bound",
-                schedfuzz=f"{fmt_ms(sf_secs)}, {sf_n:,} executions ({fmt_rate(sf_n / sf_secs if sf_secs else 0)})"
-                          + ("" if complete else " INCOMPLETE"),
-                relacy=f"{fmt_ms(rl_secs)}, {rl_n:,} executions",
-                ratio=fmt_ratio(sf_secs / rl_secs if rl_secs else math.nan), goal="—",
-                result="both pass" if agree else "DISAGREE",
-                values=dict(schedfuzz_seconds=sf_secs, relacy_seconds=rl_secs, schedfuzz_executions=sf_n,
-                            relacy_executions=rl_n, complete=complete, agree=agree)))
+            for p, m in self.BOUNDED_CONFIGS:
+                log(f"bounded search to completion: {t} P<={p} M<={m}")
+                sf, rl = [], []
+                for rep in range(reps):
+                    sf.append(self.record("bounded", rep, run_json(
+                        [self.sf, t, "correct", "lkmm", str(BOUNDED_CAP), "1", "--strategy", "bounded",
+                         "--preemptions", str(p), "--memory-choices", m])))
+                    rl.append(self.record("bounded", rep, run_json(
+                        [self.rl, t, "correct", f"bound={p}", str(BOUNDED_CAP)])))
+                sf_secs, rl_secs = med([d["seconds"] for d in sf]), med([d["seconds"] for d in rl])
+                sf_n, rl_n = sf[0]["iterations_run"], rl[0]["iterations_run"]
+                complete = all(d["complete"] and not d["failed"] for d in sf)
+                agree = all(not d["failed"] for d in rl) and complete
+                mlabel = "M unbounded" if m == "inf" else f"M<={m}"
+                self.rows.append(dict(
+                    figure="bounded search to completion, correct form", test=t,
+                    mode=f"lkmm, schedfuzz bounded P<={p} {mlabel} vs Relacy bound={p}",
+                    schedfuzz=f"{fmt_ms(sf_secs)}, {sf_n:,} executions ({fmt_rate(sf_n / sf_secs if sf_secs else 0)})"
+                              + ("" if complete else " INCOMPLETE"),
+                    relacy=f"{fmt_ms(rl_secs)}, {rl_n:,} executions",
+                    ratio=fmt_ratio(sf_secs / rl_secs if rl_secs else math.nan), goal="—",
+                    result="both pass" if agree else "DISAGREE",
+                    values=dict(preemptions=p, memory_choices=m, schedfuzz_seconds=sf_secs,
+                                relacy_seconds=rl_secs, schedfuzz_executions=sf_n, relacy_executions=rl_n,
+                                complete=complete, agree=agree)))
 
     # ---- peak RSS after 1,000 and 1,000,000 executions, separate processes
     def rss(self):
@@ -511,7 +521,8 @@ def render(b, info, seconds):
                f"(sf::PctSource, depth {PCT_DEPTH}) on the same seeds, and its bounded exhaustive search "
                "(sf::BoundedSource, at most 2 preemptions and 2 memory choices, fewest preemptions first; "
                "deterministic, so its executions are the same for every seed and only its time varies); Relacy "
-               "its random and bound (context-bound, also deterministic) schedulers; the "
+               "its random and bound (context-bound with its default bound of 1 preemption; also deterministic) "
+               "schedulers; the "
                "goal compares schedfuzz's best strategy with Relacy's best scheduler (fastest median time per "
                "test), each shown, the best first. \"loop\" is schedfuzz's search loop alone. Seed by "
                "seed, every configuration of both tools runs once before the next seed (interleaved), so a drift "
@@ -523,8 +534,11 @@ def render(b, info, seconds):
                "vmalloc_cache also in sc. Every test is written for both tools, line for line "
                "(bench/shapes.cpp, bench/relacy/*.cpp); vmalloc_cache is the Relacy test's shape (1 mutator x2, "
                "2 readers x2, then a read after the joins), not the bundled vmalloc_cache target "
-               "(`sf_bench vmalloc_model` runs that one). Where the trees differ: every schedfuzz spinlock "
-               "operation and plain var<T> access is a schedule point, which Relacy's rl::var accesses are not.")
+               "(`sf_bench vmalloc_model` runs that one). Each test runs its threads the way Relacy's "
+               "test_suite does: schedfuzz's with sf::parallel, the caller being the first thread. Neither "
+               "tool makes a plain access (var<T>, rl::var) a schedule point. The bounded searches to "
+               "completion run both tools at the same preemption bound; Relacy's counts preemptions only, "
+               "schedfuzz's also bounds memory choices (M), so P<=1 runs with M unbounded as well.")
     out.append("")
     out.append("| Figure | Test | Mode | schedfuzz | Relacy | schedfuzz/Relacy | by CPU time | Goal | PASS/MISS |")
     out.append("|---|---|---|---|---|---|---|---|---|")

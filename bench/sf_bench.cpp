@@ -1,5 +1,5 @@
 // bench/sf_bench.cpp: schedfuzz side of the Relacy comparison: `sf_bench <test> <form> <sc|tso|lkmm> <N> [seed]
-// [--strategy random|pct|bounded] [--depth D]`, `sf_bench switch <N>`, `sf_bench parts <N>`.
+// [--strategy random|pct|bounded] [--depth D] [--preemptions P] [--memory-choices M]`, `sf_bench switch <N>`, `sf_bench parts <N>`.
 //
 // The test mode mirrors bench/relacy/main.cpp: exploration of one test (sf::RandomSource, or
 // sf::PctSource(seed, depth) with --strategy pct, depth 3 unless --depth; sf::BoundedSource(2, 2)
@@ -119,14 +119,15 @@ constexpr const char* kVmallocBug = "both_zero";
 int usage() {
   std::fprintf(stderr,
                "usage: sf_bench <test> <correct|bug> <sc|tso|lkmm> <executions> [seed]\n"
-               "                [--strategy random|pct|bounded] [--depth D]\n"
+               "                [--strategy random|pct|bounded] [--depth D] [--preemptions P] [--memory-choices M]\n"
                "       sf_bench switch <N>\n"
                "       sf_bench parts <N>\n"
                "tests: sb mp seqlock lost_update vmalloc_cache (each as bench/relacy writes it), and vmalloc_model\n"
                "(the bundled vmalloc_cache target: correct, and variant both_zero as the bug)\n"
                "sc cannot show the weak-memory bugs (sb, mp, seqlock): use lkmm for those (tso shows sb only).\n"
                "--strategy: random (sf::RandomSource, the default), pct (sf::PctSource, depth 3 unless --depth)\n"
-               "or bounded (sf::BoundedSource: at most 2 preemptions and 2 memory choices, fewest first; no seed).\n");
+               "or bounded (sf::BoundedSource: at most P preemptions and M memory choices, 2 and 2 unless given,\n"
+               "inf for no bound; fewest preemptions first; no seed).\n");
   return 2;
 }
 
@@ -152,6 +153,19 @@ int run_test(int argc, char** argv) {
   std::string strategy = "random";
   uint64_t depth = 3;
   bool depth_given = false;
+  // bounded: the CLI's default bounds unless given ("inf": none)
+  uint32_t preemptions = 2, memory_choices = 2;
+  bool bounds_given = false;
+  auto parse_bound = [](const std::string& v, uint32_t* out) {
+    uint64_t x = 0;
+    if (v == "inf") {
+      *out = sf::BoundedSource::kUnbounded;
+      return true;
+    }
+    if (!parse_u64(v.c_str(), x) || x > 64) return false;
+    *out = static_cast<uint32_t>(x);
+    return true;
+  };
   char* pos[6] = {};
   int npos = 0;
   for (int i = 0; i < argc; ++i) {
@@ -172,6 +186,12 @@ int run_test(int argc, char** argv) {
       } else if (key == "--depth") {
         if (!parse_u64(val.c_str(), depth) || depth == 0 || depth > 8) return usage();  // PctSource: <= 8 changes
         depth_given = true;
+      } else if (key == "--preemptions") {
+        if (!parse_bound(val, &preemptions)) return usage();
+        bounds_given = true;
+      } else if (key == "--memory-choices") {
+        if (!parse_bound(val, &memory_choices)) return usage();
+        bounds_given = true;
       } else {
         return usage();
       }
@@ -181,6 +201,7 @@ int run_test(int argc, char** argv) {
     }
   }
   if (depth_given && strategy != "pct") return usage();
+  if (bounds_given && strategy != "bounded") return usage();
   if (npos != 5 && npos != 6) return usage();
   argc = npos;
   argv = pos;
@@ -216,7 +237,7 @@ int run_test(int argc, char** argv) {
   long faults1 = minor_faults();
   sf::RandomSource random_src(seed);
   sf::PctSource pct_src(seed, static_cast<uint32_t>(depth));
-  sf::BoundedSource bounded_src(2, 2);  // the CLI's default bounds
+  sf::BoundedSource bounded_src(preemptions, memory_choices);
   sf::ChoiceSource& src = strategy == "pct"       ? static_cast<sf::ChoiceSource&>(pct_src)
                           : strategy == "bounded" ? static_cast<sf::ChoiceSource&>(bounded_src)
                                                   : static_cast<sf::ChoiceSource&>(random_src);

@@ -11,6 +11,7 @@ struct run_args {
   sched scheduler = sched::random;
   std::uint64_t iterations = 1;  // cap on executions (all schedulers)
   std::uint64_t seed = 0;        // random scheduler only: runs block S of Relacy's sequence
+  unsigned context_bound = 1;    // bound scheduler: preemptions per execution (Relacy's default, 1)
 };
 
 struct run_result {

@@ -37,6 +37,7 @@ run_result rl_run(const run_args& a) {
     p.output_stream = &std::cerr;          // to stderr (the replay is then inside the timed region)
     p.output_history = false;
   }
+  p.context_bound = a.context_bound;
   p.search_type = a.scheduler == sched::random ? rl::sched_random
                 : a.scheduler == sched::bound  ? rl::sched_bound : rl::sched_full;
   // Relacy seeds the random scheduler with the iteration number (iterations start at 1); there is no other

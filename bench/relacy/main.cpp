@@ -1,4 +1,4 @@
-// Relacy bench driver: relacy_bench <test> <correct|bug> <random|bound|full> <iterations> [seed] -> one JSON line.
+// Relacy bench driver: relacy_bench <test> <correct|bug> <random|bound[=C]|full> <iterations> [seed] -> one JSON line.
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -23,8 +23,9 @@ const entry tests[] = {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: relacy_bench <test> <correct|bug> <random|bound|full> <iterations> [seed]\n"
-               "tests: sb mp seqlock lost_update vmalloc_cache\n");
+               "usage: relacy_bench <test> <correct|bug> <random|bound[=C]|full> <iterations> [seed]\n"
+               "tests: sb mp seqlock lost_update vmalloc_cache\n"
+               "bound=C: the context-bound scheduler with at most C preemptions (default 1, Relacy's own)\n");
   return 2;
 }
 
@@ -48,6 +49,12 @@ int main(int argc, char** argv) {
   a.bug = form == "bug";
   if (sched == "random") a.scheduler = rlbench::sched::random;
   else if (sched == "bound") a.scheduler = rlbench::sched::bound;
+  else if (sched.rfind("bound=", 0) == 0) {
+    std::uint64_t c = 0;
+    if (!parse_u64(sched.c_str() + 6, c) || c > 16) return usage();
+    a.scheduler = rlbench::sched::bound;
+    a.context_bound = static_cast<unsigned>(c);
+  }
   else if (sched == "full") a.scheduler = rlbench::sched::full;
   else return usage();
   if (!parse_u64(argv[4], a.iterations) || a.iterations == 0) return usage();
