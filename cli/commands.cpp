@@ -11,7 +11,7 @@
 #include <string>
 
 #include "cli/swimlane.h"
-#include "models/registry.h"
+#include "cli/catalogue.h"
 #include "schedfuzz/bounded_source.h"
 #include "schedfuzz/pct_source.h"
 #include "schedfuzz/random_source.h"
@@ -22,14 +22,14 @@
 namespace sf::cli {
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "schedfuzz: %s\n", message.c_str());
+  std::fprintf(stderr, "%s: %s\n", program_name(), message.c_str());
   return kExitUsage;
 }
 
 int cmd_list() {
   std::printf("%-14s %-30s %-22s %-6s %s\n", "TARGET", "VARIANT", "EXPECT", "MEMORY", "WHAT");
-  for (const models::Target& t : models::targets()) {
-    for (const models::Variant& v : t.variants) {
+  for (const Target& t : catalogue()) {
+    for (const Variant& v : t.variants) {
       std::string mem(memory_mode_name(v.memory));
       std::string what = v.control ? std::string("[control] ") + v.what : v.what;
       if (v.memory == MemoryMode::lkmm && std::string(v.expect) != "pass") {
@@ -112,8 +112,9 @@ struct Heartbeat {
       if (h->search) std::snprintf(pass, sizeof pass, ", pass with at most %u preemptions", h->search->level());
       char job[32] = "";
       if (h->args->shares > 1) std::snprintf(job, sizeof job, " (job %u/%u)", h->args->share + 1, h->args->shares);
-      std::fprintf(stderr, "schedfuzz: %s %s%s: %.1f s, %" PRIu64 " executions (%.0f/s)%s\n",
-                   h->args->target.c_str(), h->args->variant.c_str(), job, t, n, t > 0 ? n / t : 0.0, pass);
+      std::fprintf(stderr, "%s: %s %s%s: %.1f s, %" PRIu64 " executions (%.0f/s)%s\n",
+                   program_name(), h->args->target.c_str(), h->args->variant.c_str(), job, t, n, t > 0 ? n / t : 0.0,
+                   pass);
       while (h->next_at <= t) h->next_at += h->args->progress_seconds;
     }
     return h->next_at - t;
@@ -132,7 +133,7 @@ struct Heartbeat {
 }  // namespace
 
 // `run --keep-going`: explore the whole budget, minimizing and saving each distinct failure once.
-static int run_keep_going(const RunArgs& a, const models::Target* t, models::TargetCall& call, const RunOptions& opts,
+static int run_keep_going(const RunArgs& a, const Target* t, TargetCall& call, const RunOptions& opts,
                           ChoiceSource& source, const ExploreBudget& budget) {
   Engine engine;
   std::set<std::string> seen;
@@ -145,7 +146,7 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
   while (executions < budget.executions && (budget.seconds == 0 || seconds < budget.seconds)) {
     ExploreBudget rest{budget.executions - executions, budget.seconds == 0 ? 0 : budget.seconds - seconds};
     heartbeat.attach(&rest, executions, seconds);
-    ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, rest);
+    ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, rest);
     if (!r.divergence.empty()) return usage_error(std::string(t->name) + " " + a.variant + ": " + r.divergence);
     executions += r.executions;
     seconds += r.seconds;
@@ -155,7 +156,7 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
     if (!seen.insert(token).second) continue;
     const char* fewest = a.strategy == "bounded" ? "yes" : "unknown";
     if (a.minimize) {
-      MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, r.decisions, opts);
+      MinimizeResult m = minimize(engine, &TargetCall::body, &call, r.decisions, opts);
       r.decisions = m.decisions;
       r.outcome = m.outcome;
       if (a.strategy != "bounded") fewest = fewest_preemptions(engine, call, opts, &r.decisions, &r.outcome);
@@ -198,16 +199,18 @@ static int run_keep_going(const RunArgs& a, const models::Target* t, models::Tar
   return saved == 0 ? kExitPass : kExitFailure;
 }
 
-int find_target_variant(const std::string& target, const std::string& variant, const models::Target** t, int* v) {
-  *t = models::find_target(target);
-  if (!*t) return usage_error("unknown target '" + target + "' (see `schedfuzz list`)");
-  *v = models::find_variant(**t, variant);
-  if (*v < 0) return usage_error("unknown variant '" + variant + "' of " + target + " (see `schedfuzz list`)");
+int find_target_variant(const std::string& target, const std::string& variant, const Target** t, int* v) {
+  *t = find_in_catalogue(target);
+  if (!*t) return usage_error("unknown target '" + target + "' (see `" + program_name() + " list`)");
+  *v = find_variant(**t, variant);
+  if (*v < 0) {
+    return usage_error("unknown variant '" + variant + "' of " + target + " (see `" + program_name() + " list`)");
+  }
   return 0;
 }
 
 int cmd_run(const RunArgs& a) {
-  const models::Target* t = nullptr;
+  const Target* t = nullptr;
   int v = 0;
   if (int code = find_target_variant(a.target, a.variant, &t, &v)) return code;
   RunOptions opts;
@@ -217,7 +220,7 @@ int cmd_run(const RunArgs& a) {
   // A bounded search is meant to finish: its default budget is the target's times 100.
   uint64_t default_budget = uint64_t{t->default_budget} * (bounded ? 100 : 1);
   ExploreBudget budget{a.executions ? a.executions : default_budget, a.seconds};
-  models::TargetCall call{t, v};
+  TargetCall call{t, v};
   Engine engine;
   RandomSource random(a.seed);
   PctSource pct(a.seed, a.pct_depth);
@@ -230,7 +233,7 @@ int cmd_run(const RunArgs& a) {
   if (a.keep_going) return run_keep_going(a, t, call, opts, source, budget);
   Heartbeat heartbeat{&a, bounded ? &search : nullptr};
   heartbeat.attach(&budget, 0, 0);
-  ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, budget);
+  ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, budget);
   if (!r.divergence.empty()) return usage_error(std::string(t->name) + " " + a.variant + ": " + r.divergence);
   double rate = r.seconds > 0 ? r.executions / r.seconds : 0;
   std::string mem(memory_mode_name(opts.memory));
@@ -243,7 +246,7 @@ int cmd_run(const RunArgs& a) {
   std::string error;
   uint32_t found_preemptions = count_preemptions(r.decisions);
   if (a.minimize) {
-    MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, r.decisions, opts);
+    MinimizeResult m = minimize(engine, &TargetCall::body, &call, r.decisions, opts);
     r.decisions = m.decisions;
     r.outcome = m.outcome;
   }
@@ -262,20 +265,20 @@ int cmd_run(const RunArgs& a) {
 }
 
 // Reads a schedule file and finds its target and variant; on error, says why in `error`.
-static bool load_schedule(const std::string& path, ScheduleFile* f, models::TargetCall* call, RunOptions* opts,
+static bool load_schedule(const std::string& path, ScheduleFile* f, TargetCall* call, RunOptions* opts,
                           std::string* error) {
   if (!read_schedule_file(path, f, error)) return false;
-  const models::Target* t = models::find_target(f->target);
+  const Target* t = find_in_catalogue(f->target);
   if (!t) {
     *error = path + ": unknown target '" + f->target + "'";
     return false;
   }
-  int v = models::find_variant(*t, f->variant);
+  int v = find_variant(*t, f->variant);
   if (v < 0) {
     *error = path + ": unknown variant '" + f->variant + "' of " + f->target;
     return false;
   }
-  *call = models::TargetCall{t, v};
+  *call = TargetCall{t, v};
   *opts = schedule_run_options(*f);
   return true;
 }
@@ -283,7 +286,7 @@ static bool load_schedule(const std::string& path, ScheduleFile* f, models::Targ
 // A schedule file loaded and replayed strictly once: what replay and minimize both start from.
 struct LoadedSchedule {
   ScheduleFile file;
-  models::TargetCall call{};
+  TargetCall call{};
   RunOptions opts;
   ReplayResult first;
 };
@@ -292,7 +295,7 @@ struct LoadedSchedule {
 int load_and_replay(const std::string& path, Engine& engine, LoadedSchedule* s) {
   std::string error;
   if (!load_schedule(path, &s->file, &s->call, &s->opts, &error)) return usage_error(error);
-  s->first = replay(engine, &models::TargetCall::body, &s->call, s->file.decisions, s->opts);
+  s->first = replay(engine, &TargetCall::body, &s->call, s->file.decisions, s->opts);
   if (!s->first.divergence.empty()) return usage_error(path + ": " + s->first.divergence);
   return 0;
 }
@@ -330,8 +333,8 @@ int cmd_replay(const ReplayArgs& a) {
               same_kind && same_hash ? "REPRODUCED" : "DIFFERENT", f.target.c_str(), f.variant.c_str(), got.c_str(),
               o.step, o.thread, o.trace_hash, o.message.c_str());
   if (!same_kind || !same_hash) {
-    std::fprintf(stderr, "schedfuzz: %s: the schedule recorded %s with trace-hash 0x%016" PRIx64 "\n", a.file.c_str(),
-                 f.expect.c_str(), f.trace_hash);
+    std::fprintf(stderr, "%s: %s: the schedule recorded %s with trace-hash 0x%016" PRIx64 "\n", program_name(),
+                 a.file.c_str(), f.expect.c_str(), f.trace_hash);
     return 3;
   }
   return kExitFailure;
@@ -344,7 +347,7 @@ int cmd_minimize(const MinimizeArgs& a) {
   if (!s.first.outcome.failed()) return usage_error(a.file + ": the schedule does not fail: nothing to minimize");
   ScheduleFile& f = s.file;
   std::string error;
-  MinimizeResult m = minimize(engine, &models::TargetCall::body, &s.call, f.decisions, s.opts);
+  MinimizeResult m = minimize(engine, &TargetCall::body, &s.call, f.decisions, s.opts);
   const char* fewest = fewest_preemptions(engine, s.call, s.opts, &m.decisions, &m.outcome);
   m.preemptions_after = count_preemptions(m.decisions);
   f.decisions = m.decisions;

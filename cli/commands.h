@@ -12,8 +12,6 @@ namespace sf {
 class Engine;
 class BoundedSource;
 struct RunOptions;
-}
-namespace sf::models {
 struct Target;
 struct TargetCall;
 }
@@ -94,7 +92,7 @@ SearchState search_state(const BoundedSource& s, bool exhausted);
 // least as many memory choices) for a failure of the same kind: "yes" when it completes without one
 // (the schedule's preemptions are the fewest) or finds one (which replaces decisions and outcome,
 // minimized), "unknown" when its budget (a million executions or 10 s) ends first.
-const char* fewest_preemptions(Engine& engine, models::TargetCall& call, const RunOptions& opts,
+const char* fewest_preemptions(Engine& engine, TargetCall& call, const RunOptions& opts,
                                std::vector<Decision>* decisions, Outcome* outcome);
 
 // Two failures are the same when their kind and message agree once numbers are blanked out
@@ -109,7 +107,7 @@ std::string save_failure(const std::string& dir, const std::string& target, cons
 
 // The target and variant named on the command line; 0, or the usage exit code of the one-line
 // error it printed.
-int find_target_variant(const std::string& target, const std::string& variant, const models::Target** t, int* v);
+int find_target_variant(const std::string& target, const std::string& variant, const Target** t, int* v);
 
 // One line on stderr, "schedfuzz: ...", and the usage exit code.
 int usage_error(const std::string& message);

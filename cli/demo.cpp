@@ -1,4 +1,4 @@
-// cli/demo.cpp: `schedfuzz demo`, a short fuzz of every bundled target and variant, then the bounded
+// cli/demo.cpp: `schedfuzz demo`, a short fuzz of every target and variant, then the bounded
 // exhaustive search of each (at most 2 preemptions and 2 memory choices), as a table.
 #include <chrono>
 #include <cinttypes>
@@ -6,7 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "models/registry.h"
+#include "cli/catalogue.h"
 #include "schedfuzz/bounded_source.h"
 #include "schedfuzz/random_source.h"
 #include "schedules/explore.h"
@@ -17,10 +17,10 @@ namespace sf::cli {
 namespace {
 // The bounded search's cell: "FAIL kind, 1 preemption, after 38", "complete, 10,722 executions" or
 // "incomplete after N (the time cap)"; `ok` says whether it agrees with the promise.
-std::string bounded_cell(Engine& engine, models::TargetCall& call, const models::Variant& var, const RunOptions& opts,
+std::string bounded_cell(Engine& engine, TargetCall& call, const Variant& var, const RunOptions& opts,
                          double seconds, bool* ok) {
   BoundedSource search(2, 2);
-  ExploreResult r = explore(engine, &models::TargetCall::body, &call, search, opts, ExploreBudget{10000000, seconds});
+  ExploreResult r = explore(engine, &TargetCall::body, &call, search, opts, ExploreBudget{10000000, seconds});
   char buf[160];
   std::string expect = var.expect;
   if (r.found) {
@@ -46,17 +46,17 @@ int cmd_demo(const DemoArgs& a) {
   std::printf("| target | variant | memory | expect | verdict | executions | time to first failure | "
               "bounded search (P<=2, M<=2) | replay |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
-  for (const models::Target& t : models::targets()) {
+  for (const Target& t : catalogue()) {
     for (size_t v = 0; v < t.variants.size(); ++v) {
-      const models::Variant& var = t.variants[v];
+      const Variant& var = t.variants[v];
       RunOptions opts;
       opts.memory = var.memory;
-      models::TargetCall call{&t, static_cast<int>(v)};
+      TargetCall call{&t, static_cast<int>(v)};
       RandomSource source(1);
       // Bug variants stop at their first failure; correct forms and controls get a real budget.
       uint64_t n = a.executions ? a.executions : std::string(var.expect) == "pass" ? 1000000 : t.default_budget;
       ExploreBudget budget{n, a.seconds_per_variant};
-      ExploreResult r = explore(engine, &models::TargetCall::body, &call, source, opts, budget);
+      ExploreResult r = explore(engine, &TargetCall::body, &call, source, opts, budget);
       std::string expect = var.expect;
       std::string verdict = r.found ? "FAIL " + r.outcome.failure_name() : "pass";
       bool ok = r.found ? expect == r.outcome.failure_name() : expect == "pass";
@@ -67,13 +67,13 @@ int cmd_demo(const DemoArgs& a) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "%.3f s", r.seconds);
         ttf = buf;
-        MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, r.decisions, opts);
+        MinimizeResult m = minimize(engine, &TargetCall::body, &call, r.decisions, opts);
         r.decisions = m.decisions;
         r.outcome = m.outcome;
         std::string error;
         std::string path = save_failure(a.out_dir, t.name, var.name, opts, r.outcome,
                                         r.decisions, &error);
-        replay_cmd = path.empty() ? error : "`build/schedfuzz replay " + path + "`";
+        replay_cmd = path.empty() ? error : std::string("`") + program_path() + " replay " + path + "`";
       }
       bool bounded_ok = true;
       std::string bounded = bounded_cell(engine, call, var, opts, a.seconds_per_variant, &bounded_ok);

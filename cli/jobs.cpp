@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/catalogue.h"
 #include "cli/commands.h"
 
 namespace sf::cli {
@@ -138,7 +139,7 @@ int run_jobs(const RunArgs& a) {
     int status = 0;
     ::waitpid(pids[i], &status, 0);
     if (!WIFEXITED(status) || (WEXITSTATUS(status) != kExitPass && WEXITSTATUS(status) != kExitFailure)) {
-      std::fprintf(stderr, "schedfuzz: job %zu (seed %" PRIu64 ") ended abnormally\n", i, a.seed + i);
+      std::fprintf(stderr, "%s: job %zu (seed %" PRIu64 ") ended abnormally\n", program_name(), i, a.seed + i);
       failed_job = true;
     }
   }

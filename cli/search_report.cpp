@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "models/registry.h"
+#include "cli/catalogue.h"
 #include "schedfuzz/bounded_source.h"
 #include "schedules/explore.h"
 #include "schedules/minimize.h"
@@ -37,7 +37,7 @@ std::string search_summary(SearchState st) {
 // fewest) or "unknown" (its budget ended first); a failure it finds with fewer replaces the
 // schedule, and is the fewest by the search's deepening. Preemptions here count as the search does
 // (a yield to any but the next thread is one).
-const char* fewest_preemptions(Engine& engine, models::TargetCall& call, const RunOptions& opts,
+const char* fewest_preemptions(Engine& engine, TargetCall& call, const RunOptions& opts,
                                std::vector<Decision>* decisions, Outcome* outcome) {
   uint32_t preemptions = 0, memory = 0;
   for (const Decision& d : *decisions) {
@@ -51,13 +51,13 @@ const char* fewest_preemptions(Engine& engine, models::TargetCall& call, const R
   uint64_t left = 1000000;
   double seconds_left = 10;
   while (left > 0 && seconds_left > 0) {
-    ExploreResult s = explore(engine, &models::TargetCall::body, &call, search, opts, ExploreBudget{left, seconds_left});
+    ExploreResult s = explore(engine, &TargetCall::body, &call, search, opts, ExploreBudget{left, seconds_left});
     left -= std::min(left, s.executions);
     seconds_left -= s.seconds;
     if (!s.divergence.empty()) return "unknown";
     if (!s.found) return s.exhausted ? "yes" : "unknown";
     if (s.outcome.failure_name() != kind) continue;  // another failure: not the question asked
-    MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, s.decisions, opts);
+    MinimizeResult m = minimize(engine, &TargetCall::body, &call, s.decisions, opts);
     *decisions = m.decisions;
     *outcome = m.outcome;
     return "yes";

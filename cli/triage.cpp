@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "models/registry.h"
+#include "cli/catalogue.h"
 #include "schedfuzz/engine.h"
 #include "schedfuzz/fuzz_bytes_source.h"
 #include "schedules/minimize.h"
@@ -42,14 +42,14 @@ struct Group {
 }  // namespace
 
 int cmd_triage(const TriageArgs& a) {
-  const models::Target* t = nullptr;
+  const Target* t = nullptr;
   int v = 0;
   if (int code = find_target_variant(a.target, a.variant, &t, &v)) return code;
   RunOptions opts;
   opts.memory = a.memory_given ? a.memory : t->variants[v].memory;
   RunOptions fast = opts;
   fast.record_events = false;
-  models::TargetCall call{t, v};
+  TargetCall call{t, v};
   Engine engine;
 
   // Read every input first: a bad one is a usage error before any work.
@@ -62,7 +62,7 @@ int cmd_triage(const TriageArgs& a) {
   size_t passing = 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     FuzzBytesSource src(inputs[i].data(), inputs[i].size());
-    const Outcome& o = engine.run(&models::TargetCall::body, &call, src, fast);
+    const Outcome& o = engine.run(&TargetCall::body, &call, src, fast);
     if (!o.failed()) {
       ++passing;
       continue;
@@ -77,7 +77,7 @@ int cmd_triage(const TriageArgs& a) {
   }
   std::string mem(memory_mode_name(opts.memory));
   for (auto& [token, g] : groups) {
-    MinimizeResult m = minimize(engine, &models::TargetCall::body, &call, g.decisions, opts);
+    MinimizeResult m = minimize(engine, &TargetCall::body, &call, g.decisions, opts);
     const char* fewest = fewest_preemptions(engine, call, opts, &m.decisions, &m.outcome);
     std::string error;
     std::string path = save_failure(a.out_dir, t->name, a.variant, opts, m.outcome,

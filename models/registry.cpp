@@ -18,18 +18,6 @@ const std::vector<Target>& targets() {
   return all;
 }
 
-const Target* find_target(std::string_view name) {
-  for (const Target& t : targets()) {
-    if (name == t.name) return &t;
-  }
-  return nullptr;
-}
-
-int find_variant(const Target& t, std::string_view variant) {
-  for (size_t i = 0; i < t.variants.size(); ++i) {
-    if (variant == t.variants[i].name) return static_cast<int>(i);
-  }
-  return -1;
-}
+const Target* find_target(std::string_view name) { return sf::find_target(targets(), name); }
 
 }  // namespace sf::models

@@ -1,47 +1,19 @@
-// models/registry.h: Target and Variant, the catalogue of bundled models that the CLI, the fuzz
-// targets, the tests and the benchmarks all read.
+// models/registry.h: the catalogue of bundled models that the schedfuzz command, the fuzz targets,
+// the tests and the benchmarks read (Target and Variant: schedfuzz/target.h).
 #pragma once
-#include <string>
 #include <string_view>
 #include <vector>
 
-#include "schedfuzz/outcome.h"
+#include "schedfuzz/target.h"
 
 namespace sf::models {
 
-struct Variant {
-  const char* name;    // "correct" for the correct form
-  const char* expect;  // "pass", or the failure kind this variant must produce in `memory` mode
-  const char* what;    // one line: the bug, or why this control must pass
-  bool control = false;
-  // The memory mode the verdict is promised in, and `run`'s default for this variant. A bug that
-  // needs weak memory is promised under lkmm and must pass under sc (the proof that it needs it).
-  MemoryMode memory = MemoryMode::sc;
-  const char* expect_tso = nullptr;  // memory == lkmm: the verdict under tso (what x86 allows)
-};
-
-struct Target {
-  const char* name;
-  const char* what;
-  std::vector<Variant> variants;
-  // Runs one execution of the model as thread 0; `variant` indexes `variants`.
-  void (*body)(int variant);
-  // The execution budget within which `run` with the default seed finds every bug variant.
-  unsigned default_budget = 100000;
-};
-
-// A target's variant as an engine body: `engine.run(&TargetCall::body, &call, ...)`.
-struct TargetCall {
-  const Target* target;
-  int variant;
-  static void body(void* self) {
-    auto* c = static_cast<TargetCall*>(self);
-    c->target->body(c->variant);
-  }
-};
+using sf::Target;
+using sf::TargetCall;
+using sf::Variant;
+using sf::find_variant;
 
 const std::vector<Target>& targets();
 const Target* find_target(std::string_view name);
-int find_variant(const Target& t, std::string_view variant);  // -1: unknown
 
 }  // namespace sf::models

@@ -215,5 +215,30 @@ else bad "run --strategy bounded --jobs 2 on a bug: rc=$rc $(cat "$work/bj2.log"
 expect_usage "preemptions out of range" -- "$SF" run vmalloc_cache --strategy bounded --preemptions 99
 expect_usage "unknown strategy" -- "$SF" run vmalloc_cache --strategy dfs
 
+# A program of one's own on the command-line library (examples/ticket_lock): its own targets, the
+# same commands, its own name in messages.
+TL=$(dirname "$SF")/ticket_lock
+if [ -x "$TL" ]; then
+  "$TL" list >"$work/tl_list" 2>&1
+  if grep -q '^ticket_lock *relaxed_unlock *lost_update *lkmm' "$work/tl_list" && ! grep -q vmalloc_cache "$work/tl_list"; then ok
+  else bad "ticket_lock list: $(head -c 300 "$work/tl_list")"; fi
+  "$TL" run ticket_lock --variant relaxed_unlock -o "$work/tl" >"$work/tl_run" 2>&1; rc=$?
+  tlf=$(ls "$work"/tl/ticket_lock.relaxed_unlock.lkmm.*.sched 2>/dev/null | head -n 1)
+  if [ "$rc" -eq 1 ] && grep -q '^FAIL ticket_lock relaxed_unlock memory=lkmm .*kind=lost_update' "$work/tl_run" && [ -n "$tlf" ]; then ok
+  else bad "ticket_lock run relaxed_unlock: rc=$rc $(head -c 300 "$work/tl_run")"; fi
+  "$TL" replay "$tlf" >"$work/tl_rep" 2>&1; rc=$?
+  if [ "$rc" -eq 1 ] && grep -q '^REPRODUCED ticket_lock relaxed_unlock kind=lost_update' "$work/tl_rep"; then ok
+  else bad "ticket_lock replay: rc=$rc $(tail -c 300 "$work/tl_rep")"; fi
+  "$TL" run ticket_lock --variant relaxed_unlock --memory tso >"$work/tl_tso" 2>&1; rc=$?
+  if [ "$rc" -eq 0 ] && grep -q '^PASS ticket_lock relaxed_unlock memory=tso' "$work/tl_tso"; then ok
+  else bad "ticket_lock relaxed_unlock under tso (x86 stores are releases): rc=$rc $(head -c 300 "$work/tl_tso")"; fi
+  "$TL" run ticket_lock --strategy bounded >"$work/tl_b" 2>&1; rc=$?
+  if [ "$rc" -eq 0 ] && grep -q 'search=complete' "$work/tl_b"; then ok; else bad "ticket_lock bounded: rc=$rc $(cat "$work/tl_b")"; fi
+  expect_usage "ticket_lock: a bundled target is not its" -- "$TL" run vmalloc_cache
+  if grep -q '^ticket_lock: unknown target' "$work/err"; then ok; else bad "ticket_lock's messages: $(cat "$work/err")"; fi
+else
+  bad "examples/ticket_lock was not built next to $SF"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -482,3 +482,20 @@ TEST(Engine, ParallelStoreBufferingOutcomesAreExact) {
   }
 }
 
+
+// Under tso a thread's stores wait in its store buffer; its own peek(), like its own loads, sees
+// them (an oracle after sf::parallel runs on a thread that has just done work).
+TEST(Engine, PeekSeesTheCallersOwnBufferedStoreUnderTso) {
+  for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
+    ExploreResult r = explore_fn(
+        [] {
+          shared<int> x{0, "x"};
+          sf::parallel([&] { WRITE_ONCE(x, READ_ONCE(x) + 1); },
+                       [&] { WRITE_ONCE(x, READ_ONCE(x) + 0); });
+          WRITE_ONCE(x, 7);
+          check(x.peek() == 7, "peek() after the caller's own store saw %d", x.peek());
+        },
+        test::budget(20000), 1, mode);
+    EXPECT_FALSE(r.found) << memory_mode_name(mode) << ": " << r.outcome.message;
+  }
+}

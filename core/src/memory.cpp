@@ -454,8 +454,14 @@ namespace rt {
   return g_engine->cmpxchg(loc, expected, desired, o, w);
 }
 [[gnu::flatten]] void fence(Fence f, const Where& w) { g_engine->fence(f, w); }
+// What the calling thread would read, without a schedule point: under tso its own buffered store
+// if it has one (as a load would forward it), else the newest store.
 uint64_t peek(uint32_t loc) {
-  const Location& L = g_engine->locs[loc];
+  const Engine::Impl& e = *g_engine;
+  uint64_t v;
+  uint32_t step;
+  if (e.tso && e.forwarded(loc, &v, &step)) return v;
+  const Location& L = e.locs[loc];
   return L.hist[L.newest].value;
 }
 }  // namespace rt

@@ -31,7 +31,7 @@ uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w);
 bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w);
 void fence(Fence f, const Where& w);
 // Outside of any execution (native code calling into a facade object by mistake) these abort.
-uint64_t peek(uint32_t loc);  // the newest value, no schedule point, no ordering: for oracles
+uint64_t peek(uint32_t loc);  // for oracles: the value the caller would read (tso: its own buffered store first), no schedule point
 
 uint32_t new_var(const char* name, LocKind kind);
 void var_access(uint32_t var, bool is_write, uint64_t shown, const Where& w);

@@ -54,7 +54,8 @@ class shared {
   shared(const shared&) = delete;
   shared& operator=(const shared&) = delete;
   uint32_t id() const { return id_; }
-  // For oracles and final checks only: the newest value, with no schedule point and no ordering.
+  // For oracles and final checks only: the newest value (under tso the caller's own buffered store
+  // first, as its load would see), with no schedule point and no ordering.
   T peek() const { return detail::from_bits<T>(rt::peek(id_)); }
 
  private:

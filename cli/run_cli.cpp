@@ -1,12 +1,17 @@
-// cli/main.cpp: the schedfuzz command line: parses arguments (CLI11) and dispatches.
+// cli/run_cli.cpp: the schedfuzz command line: parses arguments (CLI11) and dispatches.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/catalogue.h"
 #include "cli/commands.h"
+#include "schedfuzz/cli.h"
+
+namespace sf {
 
 using namespace sf::cli;
 
-int main(int argc, char** argv) {
+int run_cli(int argc, char** argv, const std::vector<Target>& targets) {
+  set_catalogue(targets, argc > 0 ? argv[0] : nullptr);
   CLI::App app{"schedfuzz: a deterministic concurrency fuzzer for kernel-style algorithms"};
   app.require_subcommand(1);
   app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string(e.what()) + "\n"; });
@@ -61,7 +66,7 @@ int main(int argc, char** argv) {
   minimize_cmd->add_option("--out,-o", minimize.out, "where to write it (default: FILE.min.sched)");
 
   DemoArgs demo;
-  auto* demo_cmd = app.add_subcommand("demo", "fuzz every bundled target and variant briefly; print a table");
+  auto* demo_cmd = app.add_subcommand("demo", "fuzz every target and variant briefly; print a table");
   demo_cmd->add_option("--seconds", demo.seconds_per_variant, "time cap per variant")->check(CLI::Range(0.1, 3600.0));
   demo_cmd->add_option("--executions,-n", demo.executions, "execution cap per variant (default: the target's)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
@@ -113,3 +118,5 @@ int main(int argc, char** argv) {
   }
   return usage_error("no command given");
 }
+
+}  // namespace sf
