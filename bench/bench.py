@@ -233,7 +233,7 @@ class Bench:
             for t in TESTS:
                 ns = med([d["ns_per_point"] for d in sf[(t, m)]])
                 ns_cpu = med([d["ns_per_point_cpu"] for d in sf[(t, m)]])
-                per_exec = med([d["steps"] / d["iterations_run"] for d in sf[(t, m)]])
+                per_exec = med([d["points"] / d["iterations_run"] for d in sf[(t, m)]])
                 self.points[(t, m)] = ns
                 goal = m == "sc" and t in ("sb", "mp")
                 self.rows.append(dict(

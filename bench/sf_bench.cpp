@@ -6,8 +6,8 @@
 // with --strategy bounded, which ignores the seed) until the first failure or `executions`, timed from the Engine's construction (Relacy's timing
 // covers all of rl::simulate, setup included). The JSON line uses relacy_bench's keys plus:
 // memory, seed, strategy, depth (null for random), complete (the bounded search ran out of
-// executions to try), failure, steps (schedule points), setup_seconds (the Engine's construction),
-// explore_seconds (ExploreResult::seconds, the loop alone), ns_per_point = explore_seconds / steps,
+// executions to try), failure, steps (schedule points and plain accesses), points (schedule points), setup_seconds (the Engine's construction),
+// explore_seconds (ExploreResult::seconds, the loop alone), ns_per_point = explore_seconds / points,
 // explore_cpu_seconds and ns_per_point_cpu (the same by process CPU time), vmhwm_kib and maxrss_kib
 // (peak RSS at exit), faults_setup and faults_explore (minor page faults during the Engine's
 // construction and during the exploration and its replay).
@@ -254,18 +254,19 @@ int run_test(int argc, char** argv) {
   if (r.found) std::snprintf(fail_iter, sizeof fail_iter, "%" PRIu64, r.executions);
   std::string failure = r.found ? json_str(r.outcome.failure_name()) : "null";
   double rate = seconds > 0 ? r.executions / seconds : 0.0;
-  double ns_point = r.steps ? r.seconds * 1e9 / r.steps : 0.0;
-  double ns_point_cpu = r.steps ? explore_cpu * 1e9 / r.steps : 0.0;
+  double ns_point = r.points ? r.seconds * 1e9 / r.points : 0.0;
+  double ns_point_cpu = r.points ? explore_cpu * 1e9 / r.points : 0.0;
   char depth_json[32] = "null";
   if (strategy == "pct") std::snprintf(depth_json, sizeof depth_json, "%" PRIu64, depth);
   std::printf("{\"tool\":\"schedfuzz\",\"test\":\"%s\",\"form\":\"%s\",\"scheduler\":\"%s\","
               "\"strategy\":\"%s\",\"depth\":%s,\"memory\":\"%s\",\"seed\":%" PRIu64 ",\"iterations_requested\":%" PRIu64 ",\"iterations_run\":%" PRIu64
               ",\"failed\":%s,\"complete\":%s,\"iteration_of_failure\":%s,\"failure\":%s,\"steps\":%" PRIu64
+              ",\"points\":%" PRIu64
               ",\"seconds\":%.6f,\"setup_seconds\":%.6f,\"explore_seconds\":%.6f,\"exec_per_sec\":%.1f,"
               "\"ns_per_point\":%.2f,\"explore_cpu_seconds\":%.6f,\"ns_per_point_cpu\":%.2f,"
               "\"vmhwm_kib\":%ld,\"maxrss_kib\":%ld,\"faults_setup\":%ld,\"faults_explore\":%ld}\n",
               test.c_str(), form.c_str(), strategy.c_str(), strategy.c_str(), depth_json, mem.c_str(), seed, n, r.executions, r.found ? "true" : "false", r.exhausted ? "true" : "false", fail_iter,
-              failure.c_str(), r.steps, seconds, setup, r.seconds, rate, ns_point, explore_cpu, ns_point_cpu,
+              failure.c_str(), r.steps, r.points, seconds, setup, r.seconds, rate, ns_point, explore_cpu, ns_point_cpu,
               vmhwm_kib(), maxrss_kib(), faults1 - faults0, faults2 - faults1);
   return 0;
 }
@@ -345,8 +346,8 @@ Handoff engine_handoff(sf::Body body, sf::ChoiceSource& src, uint64_t switches) 
     std::fprintf(stderr, "sf_bench switch: unexpected failure: %s\n", r.outcome.message.c_str());
     std::exit(1);
   }
-  double steps = r.steps ? static_cast<double>(r.steps) : 1.0;
-  return Handoff{Ns{r.seconds * 1e9 / steps, cpu * 1e9 / steps}, r.steps};
+  double steps = r.points ? static_cast<double>(r.points) : 1.0;
+  return Handoff{Ns{r.seconds * 1e9 / steps, cpu * 1e9 / steps}, r.points};
 }
 
 int run_switch(int argc, char** argv) {

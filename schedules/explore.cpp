@@ -20,6 +20,7 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
     source.end_execution();
     ++r.executions;
     r.steps += o.steps;
+    r.points += o.points;
     if (const char* d = source.divergence()) {
       r.divergence = d;
       break;

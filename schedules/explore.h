@@ -21,7 +21,8 @@ struct ExploreBudget {
 
 struct ExploreResult {
   uint64_t executions = 0;
-  uint64_t steps = 0;  // schedule points over all executions
+  uint64_t steps = 0;   // steps over all executions (Outcome::steps)
+  uint64_t points = 0;  // of which schedule points
   double seconds = 0;
   bool found = false;
   bool exhausted = false;  // the source had nothing left to try (an exhaustive search is complete)

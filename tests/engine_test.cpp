@@ -499,3 +499,27 @@ TEST(Engine, PeekSeesTheCallersOwnBufferedStoreUnderTso) {
     EXPECT_FALSE(r.found) << memory_mode_name(mode) << ": " << r.outcome.message;
   }
 }
+
+// A plain access is a step (it counts toward the livelock limit and numbers its trace line) but
+// not a schedule point, unless the run asks for the v1 choice points.
+TEST(Engine, PlainAccessesAreStepsButNotSchedulePoints) {
+  test::FnBody b{[] {
+    shared<int> x{0, "x"};
+    var<int> v{0, "v"};
+    thread t = spawn([&] { WRITE_ONCE(x, 1); });
+    v.store(READ_ONCE(x));
+    v.store(v.load() + 1);
+    join(t);
+  }};
+  Engine e;
+  FuzzBytesSource none(nullptr, 0);
+  Outcome o = e.run(&test::FnBody::call, &b, none);
+  ASSERT_FALSE(o.failed()) << o.message;
+  EXPECT_EQ(o.steps - o.points, 3u) << "three var<T> accesses";
+  RunOptions v1;
+  v1.plain_accesses_are_points = true;
+  FuzzBytesSource none_again(nullptr, 0);
+  Outcome o1 = e.run(&test::FnBody::call, &b, none_again, v1);
+  EXPECT_EQ(o1.points, o1.steps);
+  EXPECT_EQ(o1.steps, o.steps);
+}

@@ -60,6 +60,7 @@ void Engine::Impl::reset() {
   blocked = 0;
   buffered = 0;
   steps = 0;
+  plain_steps = 0;
   aborting = false;
   constructing_block = kNone;
   tokens_used = false;
@@ -131,6 +132,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   release_all_blocks();
   g_engine = nullptr;
   outcome.steps = steps;
+  outcome.points = steps - plain_steps;
   outcome.decisions = static_cast<uint32_t>(decisions.size());
   if (opts.record_events) outcome.trace_hash = trace_hash(build_trace());
   return outcome;

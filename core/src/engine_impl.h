@@ -151,6 +151,7 @@ struct Engine::Impl {
   uint32_t blocked = 0;   // bit t: thread t waits (for a lock, a join or a grace period)
   uint32_t buffered = 0;  // tso, bit t: thread t has stores in its buffer
   uint32_t steps = 0;
+  uint32_t plain_steps = 0;  // steps that were plain accesses, not schedule points
   bool aborting = false;
   Body body = nullptr;
   void* body_arg = nullptr;

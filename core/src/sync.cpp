@@ -38,8 +38,9 @@ uint32_t Engine::Impl::new_var(const char* name, rt::LocKind kind) {
 void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w) {
   if (opts.plain_accesses_are_points) {
     schedule_point();
-  } else if (++steps > opts.max_steps) {
-    step_limit_reached();
+  } else {
+    ++plain_steps;
+    if (++steps > opts.max_steps) step_limit_reached();
   }
   VarMeta& v = vars[id];
   check_owner(v.owner_block, "variable", w);

@@ -25,7 +25,8 @@ struct Outcome {
   std::string message;  // one line, for people
   uint32_t step = 0;    // the step at which it failed
   uint32_t thread = 0;
-  uint32_t steps = 0;      // schedule points executed
+  uint32_t steps = 0;      // steps executed: schedule points and plain (var<T>) accesses
+  uint32_t points = 0;     // of which schedule points (where a thread may be preempted)
   uint32_t decisions = 0;  // real choices made
   uint64_t trace_hash = 0;
 
