@@ -1,12 +1,11 @@
-// fuzz/fuzz_driver.cpp: see fuzz_driver.h.
-#include "fuzz/fuzz_driver.h"
+// fuzz/fuzz_driver.cpp: the libFuzzer glue (schedfuzz/fuzz.h).
+#include "schedfuzz/fuzz.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
-#include "models/registry.h"
 #include "schedfuzz/engine.h"
 #include "schedfuzz/fuzz_bytes_source.h"
 #include "schedules/explore.h"
@@ -14,10 +13,10 @@
 // Extra coverage counters that libFuzzer reads after every input: reads-from pairs.
 __attribute__((section("__libfuzzer_extra_counters"))) static uint8_t g_interleavings[1 << 14];
 
-namespace sf::fuzz {
+namespace sf {
 
 namespace {
-const models::Target* g_target = nullptr;
+const Target* g_target = nullptr;
 int g_variant = 0;
 RunOptions g_opts;
 Engine* g_engine = nullptr;
@@ -30,9 +29,8 @@ void body(void*) { g_target->body(g_variant); }
 }
 }  // namespace
 
-void init(const char* target, int* argc, char*** argv) {
-  g_target = models::find_target(target);
-  if (!g_target) die(std::string("unknown target ") + target);
+void fuzz_init(const Target& target, int* argc, char*** argv) {
+  g_target = &target;
   std::string variant = "correct";
   bool feedback = false;  // measured: no faster on the bundled variants (README, "Fuzzing")
   for (int i = 1; i < *argc; ++i) {
@@ -42,18 +40,18 @@ void init(const char* target, int* argc, char*** argv) {
     if (std::strncmp(a, "--memory=", 9) == 0 && !parse_memory_mode(a + 9, &g_opts.memory))
       die(std::string("unknown memory mode '") + (a + 9) + "' (sc, tso, lkmm)");
   }
-  g_variant = models::find_variant(*g_target, variant);
-  if (g_variant < 0) die("unknown variant '" + variant + "' of " + target + " (see `schedfuzz list`)");
+  g_variant = find_variant(*g_target, variant);
+  if (g_variant < 0) die("unknown variant '" + variant + "' of " + target.name);
   g_engine = new Engine();
   if (feedback) {
     g_opts.feedback = g_interleavings;
     g_opts.feedback_size = sizeof g_interleavings;
   }
-  std::fprintf(stderr, "schedfuzz: fuzzing %s variant %s, memory %s\n", target, variant.c_str(),
+  std::fprintf(stderr, "schedfuzz: fuzzing %s variant %s, memory %s\n", target.name, variant.c_str(),
                std::string(memory_mode_name(g_opts.memory)).c_str());
 }
 
-int run_one(const uint8_t* data, size_t size) {
+int fuzz_one(const uint8_t* data, size_t size) {
   FuzzBytesSource src(data, size);
   RunOptions fast = g_opts;
   fast.record_events = false;
@@ -69,4 +67,4 @@ int run_one(const uint8_t* data, size_t size) {
   std::abort();
 }
 
-}  // namespace sf::fuzz
+}  // namespace sf

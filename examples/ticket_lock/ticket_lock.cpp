@@ -1,11 +1,10 @@
-// examples/ticket_lock/ticket_lock.cpp: a model of your own, served by the schedfuzz command line
-// (schedfuzz/cli.h) without touching schedfuzz's sources. A ticket spinlock, as in the kernel's
-// arch_spinlock_t of old: take a ticket with an atomic fetch-and-add on `next`, wait until `owner`
-// reaches it, release by publishing owner + 1. Two threads each increment a counter twice under the
-// lock; the oracle checks that no increment was lost.
-#include <vector>
+// examples/ticket_lock/ticket_lock.cpp: a model of your own, fuzzed by the schedfuzz command line
+// (main.cpp) and by libFuzzer (fuzz.cpp) without touching schedfuzz's sources. A ticket spinlock,
+// as in the kernel's arch_spinlock_t of old: take a ticket with an atomic fetch-and-add on `next`,
+// wait until `owner` reaches it, release by publishing owner + 1. Two threads each increment a
+// counter twice under the lock; the oracle checks that no increment was lost.
+#include "ticket_lock.h"
 
-#include "schedfuzz/cli.h"
 #include "schedfuzz/schedfuzz.h"
 
 using namespace sf;
@@ -57,19 +56,19 @@ void ticket_lock_body(int variant) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  static const std::vector<Target> targets = {
-      {"ticket_lock",
-       "ticket spinlock: two threads, two locked increments each; no increment may be lost",
-       {
-           {"correct", "pass", "fetch-and-add ticket, acquire wait, release unlock", false, MemoryMode::lkmm},
-           {"unlock_early", "lost_update", "the unlock moved above the critical section's last store"},
-           {"relaxed_unlock", "lost_update", "unlock with WRITE_ONCE instead of smp_store_release", false,
-            MemoryMode::lkmm, "pass"},
-           {"relaxed_wait", "lost_update", "wait for the turn with READ_ONCE instead of smp_load_acquire", false,
-            MemoryMode::lkmm, "pass"},
-       },
-       ticket_lock_body, 100000},
-  };
-  return run_cli(argc, argv, targets);
+const Target& ticket_lock_target() {
+  static const Target target = {
+      "ticket_lock",
+      "ticket spinlock: two threads, two locked increments each; no increment may be lost",
+      {
+          {"correct", "pass", "fetch-and-add ticket, acquire wait, release unlock", false, MemoryMode::lkmm},
+          {"unlock_early", "lost_update", "the unlock moved above the critical section's last store"},
+          {"relaxed_unlock", "lost_update", "unlock with WRITE_ONCE instead of smp_store_release", false,
+           MemoryMode::lkmm, "pass"},
+          {"relaxed_wait", "lost_update", "wait for the turn with READ_ONCE instead of smp_load_acquire", false,
+           MemoryMode::lkmm, "pass"},
+      },
+      ticket_lock_body,
+      100000};
+  return target;
 }
