@@ -32,9 +32,10 @@ uint32_t Engine::Impl::new_var(const char* name, rt::LocKind kind) {
   return id;
 }
 
-// Not a schedule point (unless opts.plain_accesses_are_points): a plain access no other thread can
-// observe without a race, which is reported, so running it later, at the thread's next point,
-// changes nothing. It still counts a step, for the trace and the livelock limit.
+// Not a schedule point (unless opts.plain_accesses_are_points): no other thread can observe a plain
+// access without a race, which is reported in whatever order the two run, so a preemption just
+// before it shows nothing that one at the thread's previous schedule point does not. It still
+// counts a step, for the trace and the livelock limit.
 void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w) {
   if (opts.plain_accesses_are_points) {
     schedule_point();
