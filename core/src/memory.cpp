@@ -282,10 +282,10 @@ static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::Rmw
     th.cur().at[loc] = prev.ts;
     uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
     View mine = release ? th.cur() : th.rel();
-    // Padded with zeros to the chunk boundary: the store's view is copied (and later joined) by
-    // whole chunks.
-    for (uint32_t i = 0; i < n; ++i) base[i] = std::max(i < plen ? pv[i] : 0u, mine.at[i]);
-    for (uint32_t i = n; i % 4; ++i) base[i] = 0;
+    // A chunk at a time (view_table.h): `mine` is zero past n, and pv past plen up to its chunk
+    // boundary; pv's later chunks may hold another execution's entries, so they count as zero. The
+    // result is zero past n to the chunk boundary, as the store's view must be.
+    join_entries_into(base, mine.at, n, pv, plen);
   }
   e.insert_store(L, loc, nv, rel, base, L.max_ts + kTsStep);  // an RMW is always last
   if (release) e.tick();

@@ -53,6 +53,17 @@ inline void join_entries(uint32_t* into, const uint32_t* from, uint32_t n) {
     std::memcpy(into + i, &a, sizeof a);
   }
 }
+// into = max(a, b) over the first n entries, where only b's first b_len entries count (b's entries
+// from b_len to its chunk boundary must be zero, like a's past n).
+inline void join_entries_into(uint32_t* into, const uint32_t* a, uint32_t n, const uint32_t* b, uint32_t b_len) {
+  for (uint32_t i = 0; i < n; i += 4) {
+    ViewChunk x, y = {};
+    std::memcpy(&x, a + i, sizeof x);
+    if (i < b_len) std::memcpy(&y, b + i, sizeof y);
+    x = x > y ? x : y;
+    std::memcpy(into + i, &x, sizeof x);
+  }
+}
 // Clears the first n entries of several views in one pass (one loop, a chunk of each per step).
 template <class... V>
 inline void zero_entries_of(uint32_t n, V... views) {
