@@ -4,13 +4,7 @@
 # Usage: cli_test.sh path/to/schedfuzz source-dir
 set -u
 SF=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAILED: $*"; }
+source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
 # expect_usage DESCRIPTION -- COMMAND...: exit 2, exactly one line on stderr, nothing on stdout.
 expect_usage() {
@@ -240,5 +234,4 @@ else
   bad "examples/ticket_lock was not built next to $SF"
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary cli
