@@ -1,6 +1,7 @@
 // native/native_smoke.cpp: models on real threads (schedfuzz/native.h), for the sanitizers.
 //   native_smoke [executions]   the correct forms of the bench tests (SB, MP, a seqlock, a lost
-//                               update, the vmalloc cache) and of examples/ticket_lock, each
+//                               update, the vmalloc cache), of examples/ticket_lock and an RCU,
+//                               heap and park/unpark handshake, each
 //                               `executions` times (default 2000): no check may fail, and under
 //                               ThreadSanitizer no race may be reported
 //   native_smoke race           two threads write a var<int> with nothing ordering them: the data
@@ -26,6 +27,39 @@ void racy(void*) {
   sf::parallel([&] { v.store(1); }, [&] { v.store(2); });
 }
 
+// RCU, the model heap and park/unpark on real threads: the updater replaces the published config,
+// waits for a grace period, frees the old one and wakes the reader, which reads the config under
+// rcu_read_lock() and then sleeps until woken.
+struct Config {
+  sf::var<int> value;
+  explicit Config(int v) : value(v, "config.value") {}
+};
+void rcu_park(void*) {
+  using namespace sf;
+  shared<Config*> current{nullptr, "current"};
+  Config* first = kalloc<Config>("config", 1);
+  rcu_assign_pointer(current, first);
+  Config* second = nullptr;
+  parallel(
+      [&] {  // updater (thread 0)
+        second = kalloc<Config>("config", 2);
+        rcu_assign_pointer(current, second);
+        synchronize_rcu();
+        kfree(first);
+        unpark(1);
+      },
+      [&] {  // reader (thread 1)
+        rcu_read_lock();
+        Config* c = rcu_dereference(current);
+        kcheck_alive(c);
+        int v = c->value.load();
+        check(v == 1 || v == 2, "read config value %d", v);
+        rcu_read_unlock();
+        park();
+      });
+  kfree(second);
+}
+
 const Form kForms[] = {
     {"sb", [](void*) { sf::bench::sb_body(false); }},
     {"mp", [](void*) { sf::bench::mp_body(false); }},
@@ -33,6 +67,7 @@ const Form kForms[] = {
     {"lost_update", [](void*) { sf::bench::lost_update_body(false); }},
     {"vmalloc_cache", [](void*) { sf::bench::vmalloc_cache_body(false); }},
     {"ticket_lock", [](void*) { ticket_lock_target().body(0); }},
+    {"rcu_park", rcu_park},
 };
 
 }  // namespace

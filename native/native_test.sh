@@ -8,7 +8,7 @@ tsan=${2:-}
 source "$(dirname "${BASH_SOURCE[0]}")/../tests/check_lib.sh"
 
 "$NS" 2000 >"$work/out" 2>"$work/err"; rc=$?
-if [ "$rc" -eq 0 ] && [ "$(grep -c 'no failure$' "$work/out")" -eq 6 ] && ! grep -q 'ThreadSanitizer' "$work/err"; then ok
+if [ "$rc" -eq 0 ] && [ "$(grep -c 'no failure$' "$work/out")" -eq 7 ] && ! grep -q 'ThreadSanitizer' "$work/err"; then ok
 else bad "correct forms on real threads: rc=$rc $(head -c 600 "$work/err")"; fi
 
 if [ "$tsan" = tsan ]; then
