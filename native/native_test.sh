@@ -16,6 +16,21 @@ if [ "$tsan" = tsan ]; then
   if [ "$rc" -ne 0 ] && grep -q 'WARNING: ThreadSanitizer: data race' "$work/err"; then ok
   else bad "ThreadSanitizer did not report the var<int> race: rc=$rc $(head -c 300 "$work/err")"; fi
 fi
+# A user's target on the native command line (examples/ticket_lock's ticket_lock_native).
+TLN=$(dirname "$NS")/ticket_lock_native
+if [ -x "$TLN" ]; then
+  "$TLN" ticket_lock --executions 2000 >"$work/out" 2>"$work/err"; rc=$?
+  if [ "$rc" -eq 0 ] && grep -q '^PASS ticket_lock correct native executions=2000$' "$work/out" && ! grep -q 'ThreadSanitizer' "$work/err"; then ok
+  else bad "ticket_lock_native: rc=$rc $(head -c 300 "$work/err")"; fi
+  for args in "" "nope" "ticket_lock --variant nope" "ticket_lock -n 0" "ticket_lock --bogus" "ticket_lock -n"; do
+    # shellcheck disable=SC2086
+    "$TLN" $args >"$work/out" 2>"$work/err"; rc=$?
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$work/err")" -eq 1 ] && [ ! -s "$work/out" ]; then ok
+    else bad "ticket_lock_native $args: rc=$rc, $(wc -l <"$work/err") lines on stderr"; fi
+  done
+else
+  bad "examples/ticket_lock's ticket_lock_native was not built next to $NS"
+fi
 expect_usage() { "$NS" "$@" >/dev/null 2>"$work/err"; local rc=$?; if [ "$rc" -eq 2 ] && [ "$(wc -l <"$work/err")" -eq 1 ]; then ok; else bad "native_smoke $*: rc=$rc"; fi; }
 expect_usage 0
 expect_usage abc

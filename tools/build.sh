@@ -13,7 +13,7 @@ case "$kind" in
 esac
 cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 "${flags[@]}" >/dev/null
 if [ "$kind" = tsan ]; then
-  cmake --build "$dir" -j "$(nproc)" --target native_smoke
+  cmake --build "$dir" -j "$(nproc)" --target native_smoke ticket_lock_native
 else
   cmake --build "$dir" -j "$(nproc)"
 fi

@@ -13,13 +13,21 @@
 // process with exit code 1.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "schedfuzz/engine.h"
+#include "schedfuzz/target.h"
 
 namespace sf::native {
 
 // Runs body(arg) `executions` times, each as the initial thread of a fresh execution (threads it
 // spawns and leaves unjoined are joined at its end). Returns the executions run.
 uint64_t run(Body body, void* arg, uint64_t executions);
+
+// A command line for your targets on real threads (build it with -fsanitize=thread or =address):
+//   PROGRAM TARGET [--variant NAME] [--executions N]     (default: correct, 10000)
+// prints `PASS TARGET VARIANT native executions=N` and returns 0, or the failing check's line and
+// exits 1 (a sanitizer's report exits as the sanitizer does); bad arguments: one line, exit 2.
+int run_cli(int argc, char** argv, const std::vector<Target>& targets);
 
 }  // namespace sf::native
