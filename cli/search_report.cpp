@@ -4,8 +4,8 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/catalogue.h"
 #include "schedfuzz/bounded_source.h"
+#include "schedfuzz/target.h"
 #include "schedules/explore.h"
 #include "schedules/minimize.h"
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/catalogue.h"
 #include "schedfuzz/engine.h"
 #include "schedfuzz/fuzz_bytes_source.h"
+#include "schedfuzz/target.h"
 #include "schedules/minimize.h"
 
 namespace sf::cli {

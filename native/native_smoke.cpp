@@ -6,6 +6,9 @@
 //                               ThreadSanitizer no race may be reported
 //   native_smoke race           two threads write a var<int> with nothing ordering them: the data
 //                               race ThreadSanitizer must report
+//   native_smoke uaf            reads a kfree'd block's field: the use after free AddressSanitizer
+//                               must report (the native heap poisons freed blocks)
+//   native_smoke sanitizer      prints the sanitizer built in: asan, tsan or none
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -72,7 +75,32 @@ const Form kForms[] = {
 
 }  // namespace
 
+void use_after_free(void*) {
+  Config* c = sf::kalloc<Config>("config", 1);
+  sf::kfree(c);
+  std::printf("read %d after kfree\n", c->value.peek());
+}
+
+const char* sanitizer() {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return "asan";
+#elif __has_feature(thread_sanitizer)
+  return "tsan";
+#endif
+#endif
+  return "none";
+}
+
 int main(int argc, char** argv) {
+  if (argc == 2 && std::strcmp(argv[1], "sanitizer") == 0) {
+    std::printf("%s\n", sanitizer());
+    return 0;
+  }
+  if (argc == 2 && std::strcmp(argv[1], "uaf") == 0) {
+    sf::native::run(&use_after_free, nullptr, 1);
+    return 0;
+  }
   if (argc == 2 && std::strcmp(argv[1], "race") == 0) {
     sf::native::run(&racy, nullptr, 100);
     std::printf("native race: 100 executions ran\n");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # native/native_test.sh: the native backend's check. Usage: native_test.sh path/to/native_smoke [tsan]
 # Every correct form runs clean on real threads; built with ThreadSanitizer (second argument "tsan"),
-# no race is reported there, and the racy body's race is.
+# no race is reported there, and the racy body's race is; built with AddressSanitizer, a read of a
+# kfree'd block is reported.
 set -u
 NS=$1
 tsan=${2:-}
@@ -11,6 +12,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/../tests/check_lib.sh"
 if [ "$rc" -eq 0 ] && [ "$(grep -c 'no failure$' "$work/out")" -eq 7 ] && ! grep -q 'ThreadSanitizer' "$work/err"; then ok
 else bad "correct forms on real threads: rc=$rc $(head -c 600 "$work/err")"; fi
 
+if [ "$("$NS" sanitizer)" = asan ]; then
+  "$NS" uaf >"$work/out" 2>"$work/err"; rc=$?
+  if [ "$rc" -ne 0 ] && grep -q 'AddressSanitizer: use-after-poison' "$work/err"; then ok
+  else bad "AddressSanitizer did not report the read of a kfree'd block: rc=$rc $(head -c 300 "$work/err")"; fi
+fi
 if [ "$tsan" = tsan ]; then
   TSAN_OPTIONS=halt_on_error=1 "$NS" race >"$work/out" 2>"$work/err"; rc=$?
   if [ "$rc" -ne 0 ] && grep -q 'WARNING: ThreadSanitizer: data race' "$work/err"; then ok

@@ -13,6 +13,13 @@
 #include "schedfuzz/native.h"
 #include "schedfuzz/runtime.h"
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#define SF_NATIVE_ASAN 1
+#endif
+#endif
+
 namespace sf {
 namespace {
 
@@ -38,6 +45,7 @@ std::mutex g_spawn_mutex;  // held from prepare_spawn to commit_spawn
 thread_local uint32_t t_self = 0;
 
 struct BlockInfo {
+  std::size_t size;
   std::size_t align;
   void (*destroy)(void*);
   bool alive;
@@ -205,13 +213,16 @@ uint32_t self() { return t_self; }
 void* alloc_block(std::size_t size, std::size_t align, const char*, void (*destroy)(void*), const Where&) {
   void* p = ::operator new(size, std::align_val_t{align});
   std::lock_guard<std::mutex> g(g_heap_mutex);
-  g_blocks[p] = BlockInfo{align, destroy, true};
+  g_blocks[p] = BlockInfo{size, align, destroy, true};
   return p;
 }
 void block_constructed() {}
+// The memory stays mapped until the end of the execution; under AddressSanitizer it is poisoned
+// once freed, so that any later access through a stale pointer is reported at once.
 void free_block(void* p, const Where& w) {
   if (!p) return;
   void (*destroy)(void*) = nullptr;
+  std::size_t size = 0;
   {
     std::lock_guard<std::mutex> g(g_heap_mutex);
     auto it = g_blocks.find(p);
@@ -219,8 +230,14 @@ void free_block(void* p, const Where& w) {
     if (!it->second.alive) fail(false, nullptr, "double free of a model heap block", w);
     it->second.alive = false;
     destroy = it->second.destroy;
+    size = it->second.size;
   }
   if (destroy) destroy(p);
+#ifdef SF_NATIVE_ASAN
+  __asan_poison_memory_region(p, size);
+#else
+  (void)size;
+#endif
 }
 bool block_alive(const void* p) {
   std::lock_guard<std::mutex> g(g_heap_mutex);
@@ -269,7 +286,12 @@ uint64_t run(Body body, void* arg, uint64_t executions) {
     for (uint32_t t = 1; t < n; ++t)
       if (g_slots[t].thread.joinable()) g_slots[t].thread.join();
     std::lock_guard<std::mutex> g(g_heap_mutex);
-    for (auto& [p, b] : g_blocks) ::operator delete(const_cast<void*>(p), std::align_val_t{b.align});
+    for (auto& [p, b] : g_blocks) {
+#ifdef SF_NATIVE_ASAN
+      __asan_unpoison_memory_region(p, b.size);
+#endif
+      ::operator delete(const_cast<void*>(p), std::align_val_t{b.align});
+    }
     g_blocks.clear();
   }
   return executions;
