@@ -55,6 +55,7 @@ void Engine::Impl::reset() {
   rcu_start_clock.clear();
   rcu_done_clock.clear();
   nthreads = 0;
+  host_top = 0;
   nlocs = nvars = nlocks = 0;
   runnable = 0;
   blocked = 0;
@@ -95,6 +96,8 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   t0.state = ThreadState::runnable;
   t0.started = true;
   t0.clock.c[0] = 1;
+  t0.root = 0;
+  t0.nested_child = kNone;
   if (weak && !thread_views.slots()) reserve_views(0, 0);
   runnable = 1;
   current = 0;
@@ -118,8 +121,12 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
       ThreadSlot& th = threads[t];
       if (th.state == ThreadState::finished || th.state == ThreadState::free) continue;
       if (th.started) {
-        current = t;
-        fiber_switch(host(), th.fiber);
+        // A thread with another running on top of its stack resumes through that one (which
+        // unwinds into it); the suspended context is the top of the chain.
+        uint32_t top = t;
+        while (threads[top].nested_child != kNone) top = threads[top].nested_child;
+        current = top;
+        fiber_switch(host(), threads[top].fiber);
       } else if (th.has_task) {
         th.destroy(th.task);
         th.has_task = false;
@@ -229,7 +236,7 @@ uint32_t Engine::Impl::thread_exit() {
     __builtin_unreachable();
   }
   exit_bookkeeping(tid);
-  uint32_t next = 0;
+  uint32_t next = host_top;
   if (runnable == 0) {
     report_deadlock_if_blocked(tid);  // thread 0 resumes and unwinds if it is blocked
   } else {
@@ -342,7 +349,43 @@ std::string Engine::Impl::deadlock_message() const {
 void Engine::Impl::reschedule_after_block() {
   uint32_t others = runnable & ~(1u << current);
   if (!others) fail(FailureKind::deadlock, nullptr, deadlock_message(), nullptr);
-  switch_to(pick_next());
+  uint32_t next = pick_next();
+  const ThreadSlot& th = me();
+  if (th.wait == WaitKind::join && th.wait_id == next && !threads[next].started) {
+    run_nested(next);
+    return;
+  }
+  switch_to(next);
+}
+
+// A thread that blocks joining a thread that has not started yet runs it as a call, here on its
+// own stack: the joiner cannot run again before the child ends, so the child's frames never lie
+// over a context that could be resumed. It saves the two context switches and the stack set-up of
+// the common "spawn, then join" shape; decisions, steps and trace are exactly those of a switch.
+// The child may still be preempted (its context is then saved on this stack) and may run further
+// nested calls of its own.
+void Engine::Impl::run_nested(uint32_t child) {
+  uint32_t parent = current;
+  ThreadSlot& p = threads[parent];
+  ThreadSlot& c = threads[child];
+  c.started = true;
+  c.root = p.root;
+  c.fiber.borrowed = &threads[p.root].fiber;
+  p.nested_child = child;
+  if (host_top == parent) host_top = child;
+  current = child;
+  run_thread_body(child);
+  p.nested_child = kNone;
+  if (host_top == child) host_top = parent;
+  if (aborting || outcome.failed()) {
+    current = parent;
+    throw AbortExecution{};
+  }
+  // The child's exit, as thread_exit does it; the joiner has just woken, so someone can run.
+  exit_bookkeeping(child);
+  uint32_t next = pick_next();
+  current = parent;
+  switch_to(next);  // returns at once when the joiner runs on
 }
 
 void Engine::Impl::wake_blocked(WaitKind w, uint32_t id) {
@@ -380,7 +423,8 @@ void Engine::Impl::fail(FailureKind k, const char* oracle_name, std::string msg,
   // Thread 0's context unwinds every thread (run()); a spawned thread hands over to it first and
   // unwinds when it is resumed.
   aborting = true;
-  if (current != 0) fiber_switch(me().fiber, host());
+  // On the host's stack (thread 0, or a thread nested on it) the throw unwinds right here.
+  if (me().root != 0) fiber_switch(me().fiber, host());
   throw AbortExecution{};
 }
 
@@ -416,6 +460,9 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   tick();
   th.state = ThreadState::runnable;
   th.started = false;
+  th.root = tid;
+  th.nested_child = kNone;
+  th.fiber.borrowed = nullptr;
   runnable |= 1u << tid;
   if (Event* e = record(Op::spawn, tid, w)) e->value = tid;
   return tid;

@@ -79,6 +79,10 @@ struct ThreadSlot {
   // RCU
   uint32_t rcu_depth = 0;
   uint32_t rcu_section = 0;
+  // The thread whose stack this one runs on: 0 for the host's (thread 0's) stack, its own id for
+  // its own fiber's; a thread run by its joiner as a call (run_nested) shares the joiner's.
+  uint32_t root = 0;
+  uint32_t nested_child = kNone;  // the thread running as a call on top of this one, if any
 };
 
 struct StoreRecord {
@@ -144,7 +148,10 @@ struct Engine::Impl {
   // --- threads and scheduling. Thread 0 runs the body on the caller's own stack: its fiber is
   // the host context (no stack of its own), so starting and ending an execution costs no switch.
   ThreadSlot threads[kMaxThreads];
-  Fiber& host() { return threads[0].fiber; }
+  // The thread whose context is the live top of the host's stack: thread 0, or a thread running
+  // nested on it (run_nested). Ending or aborting an execution hands over to it.
+  uint32_t host_top = 0;
+  Fiber& host() { return threads[host_top].fiber; }
   uint32_t nthreads = 0;
   uint32_t current = 0;
   uint32_t runnable = 0;  // bit t: thread t can run
@@ -255,6 +262,7 @@ struct Engine::Impl {
   }
   void wake_blocked(WaitKind w, uint32_t id);
   void reschedule_after_block();
+  void run_nested(uint32_t child);
   std::string deadlock_message() const;
   void run_thread_body(uint32_t tid);
   void exit_bookkeeping(uint32_t tid);

@@ -72,9 +72,10 @@ void finish_switch(Fiber& resumed) {
   std::size_t old_size = 0;
   __sanitizer_finish_switch_fiber(resumed.asan_fake_stack, &old_bottom, &old_size);
   // The host's stack (the OS thread's own) is learned when we switch away from it.
-  if (g_switching_from && !g_switching_from->stack_base) {
-    g_switching_from->asan_bottom = old_bottom;
-    g_switching_from->asan_size = old_size;
+  Fiber* owner = g_switching_from && g_switching_from->borrowed ? g_switching_from->borrowed : g_switching_from;
+  if (owner && !owner->stack_base) {
+    owner->asan_bottom = old_bottom;
+    owner->asan_size = old_size;
   }
 #else
   (void)resumed;
@@ -176,8 +177,9 @@ void Fiber::init(void (*entry)(void*), void* arg) {
 
 void fiber_switch_annotated(Fiber& from, Fiber& to, bool from_exits) {
 #ifdef SF_ASAN
-  const void* bottom = to.stack_base ? to.stack_base : to.asan_bottom;
-  std::size_t size = to.stack_base ? to.stack_size : to.asan_size;
+  const Fiber& owner = to.borrowed ? *to.borrowed : to;
+  const void* bottom = owner.stack_base ? owner.stack_base : owner.asan_bottom;
+  std::size_t size = owner.stack_base ? owner.stack_size : owner.asan_size;
   __sanitizer_start_switch_fiber(from_exits ? nullptr : &from.asan_fake_stack, bottom, size);
 #else
   (void)from_exits;

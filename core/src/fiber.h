@@ -14,6 +14,9 @@ struct Fiber {
   void* asan_fake_stack = nullptr;
   const void* asan_bottom = nullptr;  // the host's stack, as AddressSanitizer reports it
   std::size_t asan_size = 0;
+  // Set while this context runs on another fiber's stack (a thread run as a call inside the
+  // thread that joins it): sanitizers are told that fiber's stack bounds.
+  Fiber* borrowed = nullptr;
 
   Fiber() = default;
   Fiber(const Fiber&) = delete;
@@ -31,6 +34,7 @@ struct Fiber {
     std::swap(asan_fake_stack, other.asan_fake_stack);
     std::swap(asan_bottom, other.asan_bottom);
     std::swap(asan_size, other.asan_size);
+    std::swap(borrowed, other.borrowed);
   }
   bool initialized() const { return stack_base != nullptr; }
 };
