@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 #include <utility>
 
 #include "schedfuzz/bounded_source.h"
@@ -522,4 +523,75 @@ TEST(Engine, PlainAccessesAreStepsButNotSchedulePoints) {
   Outcome o1 = e.run(&test::FnBody::call, &b, none_again, v1);
   EXPECT_EQ(o1.points, o1.steps);
   EXPECT_EQ(o1.steps, o.steps);
+}
+
+// Joined threads that run as calls on their joiner's stack (RunOptions::inline_joins), in every
+// situation the unwinding must handle: a failure in the inlined thread (on the host's stack, and on
+// a spawned thread's), a failure elsewhere while an inlined thread is preempted, a chain of them, a
+// deadlock. Every execution must end with every thread's locals destroyed, and report the same as
+// with the switch to a fiber.
+struct LiveCount {
+  static inline int live = 0;
+  LiveCount() { ++live; }
+  ~LiveCount() { --live; }
+  LiveCount(const LiveCount&) = delete;
+};
+
+void inline_join_shapes_body() {
+  LiveCount g0;
+  shared<int> x{0, "x"};
+  spinlock_t l{"l"};
+  thread a = spawn([&] {
+    LiveCount ga;
+    thread c = spawn([&] {  // joined by a: a chain when a itself runs inlined in thread 0
+      LiveCount gc;
+      WRITE_ONCE(x, READ_ONCE(x) + 1);
+      check(READ_ONCE(x) != 3, "c saw 3");
+    });
+    WRITE_ONCE(x, READ_ONCE(x) + 1);
+    join(c);
+  });
+  thread b = spawn([&] {
+    LiveCount gb;
+    spin_lock(l);
+    int v = READ_ONCE(x);
+    check(v != 2 || READ_ONCE(x) != 2, "b saw 2 twice");
+    spin_unlock(l);
+  });
+  join(a);
+  spin_lock(l);
+  if (READ_ONCE(x) == 1) {
+    spin_lock(l);  // a self-deadlock in some executions, while b may still be running
+  }
+  spin_unlock(l);
+  join(b);
+}
+
+TEST(Engine, InlinedJoinsUnwindAndReportLikeSwitches) {
+  std::set<std::string> kinds;
+  for (MemoryMode mode : {MemoryMode::sc, MemoryMode::lkmm}) {
+    BoundedSource all(2, 1), all_again(2, 1);
+    Engine e1, e2;
+    test::FnBody b{inline_join_shapes_body};
+    RunOptions with;
+    with.memory = mode;
+    RunOptions without = with;
+    without.inline_joins = false;
+    uint64_t executions = 0;
+    while (!all.exhausted() && executions < test::budget(200000)) {
+      Outcome o1 = e1.run(&test::FnBody::call, &b, all, with);
+      all.end_execution();
+      ASSERT_EQ(LiveCount::live, 0) << "execution " << executions << ": " << o1.message;
+      Outcome o2 = e2.run(&test::FnBody::call, &b, all_again, without);
+      all_again.end_execution();
+      ASSERT_EQ(LiveCount::live, 0);
+      ASSERT_EQ(o1.trace_hash, o2.trace_hash) << "execution " << executions << ": " << o1.message;
+      ASSERT_EQ(o1.message, o2.message);
+      ASSERT_EQ(o1.thread, o2.thread);
+      if (o1.failed()) kinds.insert(o1.failure_name());
+      ++executions;
+    }
+    EXPECT_TRUE(all.exhausted() || test::scaled_down());
+  }
+  EXPECT_EQ(kinds, (std::set<std::string>{"assertion", "deadlock"}));
 }

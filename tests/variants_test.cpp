@@ -104,6 +104,37 @@ TEST_P(Variants, GivesThePromisedVerdict) {
   }
 }
 
+// Running a joined thread as a call on its joiner's stack (RunOptions::inline_joins) is a shortcut
+// of the engine, not a different execution: execution by execution, with the trace on, the same
+// outcome, step, decisions and trace hash as with a fiber switch, in every mode (failing
+// executions included: their unwinding takes another path).
+TEST_P(Variants, InlineJoinsChangeNothing) {
+  Call call = GetParam();
+  for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
+    Engine inline_engine, switch_engine;
+    RandomSource a(11), b(11);
+    RunOptions with;
+    with.memory = mode;
+    RunOptions without = with;
+    without.inline_joins = false;
+    uint64_t failures = 0;
+    for (int i = 0; i < static_cast<int>(test::budget(2000)); ++i) {
+      Outcome x = inline_engine.run(&Call::body, &call, a, with);
+      Outcome y = switch_engine.run(&Call::body, &call, b, without);
+      ASSERT_EQ(x.trace_hash, y.trace_hash) << memory_mode_name(mode) << ", execution " << i;
+      ASSERT_EQ(x.kind, y.kind) << memory_mode_name(mode) << ", execution " << i << ": " << x.message;
+      ASSERT_EQ(x.message, y.message);
+      ASSERT_EQ(x.step, y.step);
+      ASSERT_EQ(x.thread, y.thread);
+      ASSERT_EQ(inline_engine.decisions().size(), switch_engine.decisions().size());
+      failures += x.failed();
+    }
+    if (std::string(call.target->variants[call.variant].expect) == "pass") {
+      EXPECT_EQ(failures, 0u);
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(All, Variants, testing::ValuesIn(all_cases()), case_name);
 
 }  // namespace

@@ -351,7 +351,7 @@ void Engine::Impl::reschedule_after_block() {
   if (!others) fail(FailureKind::deadlock, nullptr, deadlock_message(), nullptr);
   uint32_t next = pick_next();
   const ThreadSlot& th = me();
-  if (th.wait == WaitKind::join && th.wait_id == next && !threads[next].started) {
+  if (th.wait == WaitKind::join && th.wait_id == next && !threads[next].started && opts.inline_joins) {
     run_nested(next);
     return;
   }

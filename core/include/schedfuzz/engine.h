@@ -24,6 +24,11 @@ struct RunOptions {
   // happens-before order instead, and in a race-free execution no other thread can tell when they
   // ran. Set, they are points again, as in schedule files v1, which replay only that way.
   bool plain_accesses_are_points = false;
+  // A thread that blocks joining a thread that has not started yet runs it as a call on its own
+  // stack instead of switching to a fresh fiber (two context switches fewer per such join). The
+  // execution is the same either way (same decisions, steps and trace; tests compare them); off
+  // is there to show that, and to rule the engine out when a model behaves strangely.
+  bool inline_joins = true;
 };
 
 using Body = void (*)(void* arg);
