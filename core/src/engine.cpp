@@ -65,8 +65,7 @@ void Engine::Impl::reset() {
   aborting = false;
   constructing_block = kNone;
   tokens_used = false;
-  release_all_blocks();
-  blocks.clear();
+  blocks.clear();  // their memory went back at the end of the last run()
   if (outcome.failed()) {
     outcome = Outcome{};
   } else {  // its strings are still empty
