@@ -196,7 +196,7 @@ uint32_t commit_spawn(const Where&) {
     t_self = tid;
     Slot& me = g_slots[tid];
     me.invoke(me.task);
-    me.destroy(me.task);
+    if (me.destroy) me.destroy(me.task);
   });
   g_nthreads.store(tid + 1, std::memory_order_release);
   g_spawn_mutex.unlock();

@@ -127,7 +127,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
         current = top;
         fiber_switch(host(), threads[top].fiber);
       } else if (th.has_task) {
-        th.destroy(th.task);
+        if (th.destroy) th.destroy(th.task);
         th.has_task = false;
       }
       th.state = ThreadState::finished;
@@ -175,7 +175,7 @@ void Engine::Impl::run_thread_body(uint32_t tid) {
     }
   }
   if (tid != 0 && th->has_task) {
-    th->destroy(th->task);
+    if (th->destroy) th->destroy(th->task);
     th->has_task = false;
   }
   th->state = ThreadState::finished;

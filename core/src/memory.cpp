@@ -248,7 +248,7 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
 
 // The read-modify-write core shared by rmw() and a successful cmpxchg(): reads the newest store
 // (atomicity), continues its release sequence, appends the new value.
-static uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op, rt::Order o,
+[[gnu::always_inline]] static inline uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op, rt::Order o,
                          uint64_t* old_out, uint32_t* read_step) {
   Location& L = e.locs[loc];
   ThreadSlot& th = e.me();

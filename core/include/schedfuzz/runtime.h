@@ -51,7 +51,8 @@ void park(const Where& w);
 void unpark(uint32_t tid, const Where& w);
 
 using TaskFn = void (*)(void* storage);
-// `storage` holds a callable of at most kTaskBytes constructed by the caller through `prepare_spawn`.
+// `storage` holds a callable of at most kTaskBytes constructed by the caller through `prepare_spawn`;
+// `destroy` may be nullptr (a callable with a trivial destructor).
 void* prepare_spawn(TaskFn invoke, TaskFn destroy);
 uint32_t commit_spawn(const Where& w);
 void join(uint32_t tid, const Where& w);

@@ -249,8 +249,9 @@ struct thread {
 template <class F>
 thread spawn(F f, const Where& w = Where::current()) {
   static_assert(sizeof(F) <= kTaskBytes, "spawn: captures too large; capture by reference");
-  void* storage = rt::prepare_spawn([](void* s) { (*static_cast<F*>(s))(); },
-                                    [](void* s) { static_cast<F*>(s)->~F(); });
+  rt::TaskFn destroy = nullptr;  // a callable with nothing to destroy costs no call at its thread's end
+  if constexpr (!std::is_trivially_destructible_v<F>) destroy = [](void* s) { static_cast<F*>(s)->~F(); };
+  void* storage = rt::prepare_spawn([](void* s) { (*static_cast<F*>(s))(); }, destroy);
   ::new (storage) F(std::move(f));
   return thread{rt::commit_spawn(w)};
 }
