@@ -46,27 +46,13 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
   VarMeta& v = vars[id];
   check_owner(v.owner_block, "variable", w);
   ThreadSlot& th = me();
-  char buf[400];
-  auto name = [&] {
-    static thread_local char nb[48];
-    if (v.name) return v.name;
-    std::snprintf(nb, sizeof nb, "var#%u", id);
-    return static_cast<const char*>(nb);
-  };
-  if (!th.clock.covers(v.w_tid, v.w_epoch) && v.w_tid != current) {
-    std::snprintf(buf, sizeof buf, "data race on %s: %s by T%u and write by T%u at step %u (%s:%u) are not ordered",
-                  name(), is_write ? "write" : "read", current, v.w_tid, v.w_step, short_file(v.w_where),
-                  static_cast<unsigned>(v.w_where.line()));
-    fail(FailureKind::data_race, nullptr, buf, &w);
-  }
+  if (!th.clock.covers(v.w_tid, v.w_epoch) && v.w_tid != current) report_race(id, is_write, v.w_tid, true, w);
   if (is_write) {
-    for (uint32_t t = 0; t < nthreads; ++t) {
-      if (t == current || v.reads.c[t] == 0) continue;
-      if (!th.clock.covers(t, v.reads.c[t])) {
-        std::snprintf(buf, sizeof buf,
-                      "data race on %s: write by T%u and read by T%u at step %u (%s:%u) are not ordered", name(),
-                      current, t, v.r_step[t], short_file(v.r_where[t]), static_cast<unsigned>(v.r_where[t].line()));
-        fail(FailureKind::data_race, nullptr, buf, &w);
+    // A read by thread t at epoch e is ordered before this write when our clock holds t >= e; our
+    // own reads always are, and threads that never read hold 0.
+    if (v.reads.exceeds(th.clock)) {
+      for (uint32_t t = 0; t < kMaxThreads; ++t) {
+        if (!th.clock.covers(t, v.reads.c[t])) report_race(id, true, t, false, w);
       }
     }
     v.w_tid = current;
@@ -83,6 +69,27 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
     e->value = shown;
     e->is_pointer = v.kind == rt::LocKind::pointer;
   }
+}
+
+// The message of a race on var `id` between the current thread's access and thread `other`'s last
+// write (`with_write`) or last read. Out of line: it needs a buffer and printf, the common path not.
+void Engine::Impl::report_race(uint32_t id, bool is_write, uint32_t other, bool with_write,
+                               const std::source_location& w) {
+  const VarMeta& v = vars[id];
+  char unnamed[24];
+  std::snprintf(unnamed, sizeof unnamed, "var#%u", id);
+  const char* name = v.name ? v.name : unnamed;
+  char buf[400];
+  if (with_write) {
+    std::snprintf(buf, sizeof buf, "data race on %s: %s by T%u and write by T%u at step %u (%s:%u) are not ordered",
+                  name, is_write ? "write" : "read", current, other, v.w_step, short_file(v.w_where),
+                  static_cast<unsigned>(v.w_where.line()));
+  } else {
+    std::snprintf(buf, sizeof buf, "data race on %s: write by T%u and read by T%u at step %u (%s:%u) are not ordered",
+                  name, current, other, v.r_step[other], short_file(v.r_where[other]),
+                  static_cast<unsigned>(v.r_where[other].line()));
+  }
+  fail(FailureKind::data_race, nullptr, buf, &w);
 }
 
 // ---- spinlocks

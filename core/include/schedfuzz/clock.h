@@ -24,6 +24,19 @@ struct VClock {
     std::memcpy(c, &a, sizeof a);
   }
   void clear() { *this = VClock{}; }
+  // Whether some entry is above `o`'s: an event of that thread which `o` has not seen.
+  bool exceeds(const VClock& o) const {
+    using Lanes = uint32_t __attribute__((vector_size(sizeof(c))));
+    Lanes a, b;
+    std::memcpy(&a, c, sizeof a);
+    std::memcpy(&b, o.c, sizeof b);
+    auto above = a > b;  // all ones in the lanes where a is greater
+    uint64_t words[sizeof(Lanes) / sizeof(uint64_t)];
+    std::memcpy(words, &above, sizeof words);
+    uint64_t any = 0;
+    for (uint64_t x : words) any |= x;
+    return any != 0;
+  }
   bool covers(uint32_t tid, uint32_t epoch) const { return c[tid] >= epoch; }
 };
 
