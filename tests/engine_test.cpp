@@ -146,6 +146,45 @@ TEST(Engine, DetectsDataRaceOnPlainData) {
   EXPECT_EQ(r.outcome.kind, FailureKind::data_race);
 }
 
+// Both orders of a racing pair are reported, each naming the two accesses, their threads and the
+// earlier one's place; a var without a name is called by its id.
+TEST(Engine, DataRaceMessagesNameBothAccesses) {
+  std::set<std::string> seen;
+  test::FnBody b{[] {
+    var<int> first{0};  // var#0: never raced on
+    var<int> data{0, "data"};
+    shared<int> x{0, "x"};
+    thread w = spawn([&] { data.store(1); });
+    (void)READ_ONCE(x);  // a schedule point: the write may come before the read, or after
+    (void)data.load();
+    join(w);
+    (void)first.load();
+  }};
+  BoundedSource all(BoundedSource::kUnbounded, BoundedSource::kUnbounded);
+  Engine e;
+  while (!all.exhausted()) {
+    const Outcome& o = e.run(&test::FnBody::call, &b, all);
+    all.end_execution();
+    if (!o.failed()) continue;
+    EXPECT_EQ(o.kind, FailureKind::data_race);
+    std::string m = o.message;
+    seen.insert(m.substr(0, m.find(" at step")));
+    EXPECT_NE(m.find("(engine_test.cpp:"), std::string::npos) << m;
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"data race on data: read by T0 and write by T1",
+                                         "data race on data: write by T1 and read by T0"}));
+  test::FnBody unnamed{[] {
+    var<int> anon{0};
+    thread w = spawn([&] { anon.store(1); });
+    anon.store(2);
+    join(w);
+  }};
+  RandomSource rs(3);
+  ExploreResult r = explore(e, &test::FnBody::call, &unnamed, rs, RunOptions{}, ExploreBudget{10000, 0});
+  ASSERT_TRUE(r.found);
+  EXPECT_EQ(r.outcome.message.rfind("data race on var#0: write by T", 0), 0u) << r.outcome.message;
+}
+
 TEST(Engine, ReleaseAcquireOrdersPlainData) {
   ExploreResult r = explore_fn([] {
     var<int> data{0, "data"};
