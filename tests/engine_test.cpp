@@ -185,6 +185,28 @@ TEST(Engine, DataRaceMessagesNameBothAccesses) {
   EXPECT_EQ(r.outcome.message.rfind("data race on var#0: write by T", 0), 0u) << r.outcome.message;
 }
 
+// A release orders what came before it, not what comes after: a write after the release races
+// with a reader that acquired it (the release starts a new epoch of the writer).
+TEST(Engine, AWriteAfterAReleaseIsNotOrderedByIt) {
+  for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
+    ExploreResult r = explore_fn(
+        [] {
+          var<int> data{0, "data"};
+          shared<int> flag{0, "flag"};
+          thread w = spawn([&] {
+            data.store(1);
+            smp_store_release(flag, 1);
+            data.store(2);
+          });
+          if (smp_load_acquire(flag)) (void)data.load();
+          join(w);
+        },
+        test::budget(10000), 1, mode);
+    ASSERT_TRUE(r.found) << memory_mode_name(mode);
+    EXPECT_EQ(r.outcome.kind, FailureKind::data_race) << r.outcome.message;
+  }
+}
+
 TEST(Engine, ReleaseAcquireOrdersPlainData) {
   ExploreResult r = explore_fn([] {
     var<int> data{0, "data"};

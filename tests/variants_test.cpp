@@ -104,29 +104,46 @@ TEST_P(Variants, GivesThePromisedVerdict) {
   }
 }
 
-// Running a joined thread as a call on its joiner's stack (RunOptions::inline_joins) is a shortcut
-// of the engine, not a different execution: execution by execution, with the trace on, the same
-// outcome, step, decisions and trace hash as with a fiber switch, in every mode (failing
-// executions included: their unwinding takes another path).
-TEST_P(Variants, InlineJoinsChangeNothing) {
+// The engine's shortcuts are not different executions. Running a joined thread as a call on its
+// joiner's stack (RunOptions::inline_joins): execution by execution, with the trace on, the same
+// outcome, step, decisions and trace hash as with a fiber switch, in every mode (failing executions
+// included: their unwinding takes another path). The fast lane of sc accesses in a run without
+// events (the exploration loop's): the same outcome, step and decisions as with events.
+TEST_P(Variants, EngineShortcutsChangeNothing) {
   Call call = GetParam();
   for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
-    Engine inline_engine, switch_engine;
-    RandomSource a(11), b(11);
+    Engine inline_engine, switch_engine, quiet_engine;
+    RandomSource a(11), b(11), c(11);
     RunOptions with;
     with.memory = mode;
     RunOptions without = with;
     without.inline_joins = false;
+    RunOptions no_events = with;
+    no_events.record_events = false;
     uint64_t failures = 0;
     for (int i = 0; i < static_cast<int>(test::budget(2000)); ++i) {
       Outcome x = inline_engine.run(&Call::body, &call, a, with);
       Outcome y = switch_engine.run(&Call::body, &call, b, without);
+      Outcome z = quiet_engine.run(&Call::body, &call, c, no_events);
       ASSERT_EQ(x.trace_hash, y.trace_hash) << memory_mode_name(mode) << ", execution " << i;
       ASSERT_EQ(x.kind, y.kind) << memory_mode_name(mode) << ", execution " << i << ": " << x.message;
       ASSERT_EQ(x.message, y.message);
       ASSERT_EQ(x.step, y.step);
       ASSERT_EQ(x.thread, y.thread);
       ASSERT_EQ(inline_engine.decisions().size(), switch_engine.decisions().size());
+      ASSERT_EQ(x.kind, z.kind) << memory_mode_name(mode) << ", execution " << i << ": " << z.message;
+      ASSERT_EQ(x.message, z.message);
+      ASSERT_EQ(x.step, z.step);
+      ASSERT_EQ(x.steps, z.steps);
+      ASSERT_EQ(x.thread, z.thread);
+      const std::vector<Decision>& dx = inline_engine.decisions();
+      const std::vector<Decision>& dz = quiet_engine.decisions();
+      ASSERT_EQ(dx.size(), dz.size());
+      for (size_t k = 0; k < dx.size(); ++k) {
+        ASSERT_TRUE(dx[k].kind == dz[k].kind && dx[k].options == dz[k].options && dx[k].chosen == dz[k].chosen &&
+                    dx[k].tid == dz[k].tid)
+            << memory_mode_name(mode) << ", execution " << i << ", decision " << k;
+      }
       failures += x.failed();
     }
     if (std::string(call.target->variants[call.variant].expect) == "pass") {

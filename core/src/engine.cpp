@@ -84,6 +84,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   opts = o;
   weak = o.memory == MemoryMode::lkmm;
   tso = o.memory == MemoryMode::tso;
+  quiet = o.memory == MemoryMode::sc && !o.record_events && !o.feedback;
   body = b;
   body_arg = arg;
   g_engine = this;

@@ -252,6 +252,63 @@ struct Engine::Impl {
     }
     switch_to(pick_thread(true));
   }
+  // The access paths' fast lane (memory.cpp): in a `quiet` run (sc, no events, no feedback) a
+  // schedule point that needs no call (no step limit, no decision to ask the source for, room to
+  // record the one it answered in advance) is taken without the machinery of the general path, so
+  // that the whole access runs without a call or a stack frame. point_is_quiet() changes nothing;
+  // take_quiet_point() then does exactly what schedule_point() would.
+  bool quiet = false;
+  [[gnu::always_inline]] bool point_is_quiet() const {
+    if (steps >= opts.max_steps) return false;
+    if (!(runnable & ~(1u << current))) return true;
+    return source->stay_run && decisions.size() < decisions.capacity();
+  }
+  [[gnu::always_inline]] void take_quiet_point() {
+    ++steps;
+    uint32_t others = runnable & ~(1u << current);
+    if (!others) return;
+    --source->stay_run;
+    if (decisions.size() == decisions.capacity()) __builtin_unreachable();  // point_is_quiet() checked
+    decisions.push_back(Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
+                                 static_cast<uint8_t>(current)});
+  }
+  bool owner_alive(uint32_t block) const { return block == kNone || blocks[block].alive; }
+  // The part of a store every mode shares: the record in the location's ring, last in modification
+  // order when ts is past every other.
+  [[gnu::always_inline]] uint32_t append_record(Location& L, uint64_t v, const VClock& rel, uint32_t ts) {
+    uint32_t slot = L.count++ % kHistory;
+    StoreRecord& s = L.hist[slot];
+    s.value = v;
+    s.ts = ts;
+    s.step = steps;
+    s.site = cur_site;
+    s.rel = rel;
+    if (ts >= L.max_ts) {
+      L.max_ts = ts;
+      L.newest = slot;
+    }
+    return slot;
+  }
+  // The happens-before part of a fence (all a fence does under sc).
+  [[gnu::always_inline]] void fence_clocks(rt::Fence f) {
+    ThreadSlot& th = me();
+    switch (f) {
+      case rt::Fence::rmb:
+        th.clock.join(th.acq_pending);
+        break;
+      case rt::Fence::wmb:
+        th.fence_rel = th.clock;
+        tick();
+        break;
+      case rt::Fence::mb:
+        th.clock.join(th.acq_pending);
+        th.clock.join(mb_clock);
+        mb_clock = th.clock;
+        th.fence_rel = th.clock;
+        tick();
+        break;
+    }
+  }
   [[noreturn]] void step_limit_reached();
   void cpu_relax();
   [[gnu::noinline]] void switch_to(uint32_t next);
@@ -302,6 +359,10 @@ struct Engine::Impl {
   uint64_t rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const std::source_location& w);
   bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, rt::Order o, const std::source_location& w);
   void fence(rt::Fence f, const std::source_location& w);
+  // The same, as the rt:: entry points call them when the fast lane does not apply.
+  uint64_t load_general(uint32_t loc, rt::Order o, const std::source_location& w);
+  void store_general(uint32_t loc, uint64_t v, rt::Order o, const std::source_location& w);
+  void fence_general(rt::Fence f, const std::source_location& w);
   void fence_effects(rt::Fence f);
   // tso
   void maybe_flush();                    // at a schedule point: perhaps drain one buffered store

@@ -71,17 +71,7 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 // the store that is last in modification order.
 void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const uint32_t* base,
                                 uint32_t ts) {
-  uint32_t slot = L.count++ % kHistory;
-  StoreRecord& s = L.hist[slot];
-  s.value = v;
-  s.ts = ts;
-  s.step = steps;
-  s.site = cur_site;
-  s.rel = rel;
-  if (ts >= L.max_ts) {
-    L.max_ts = ts;
-    L.newest = slot;
-  }
+  uint32_t slot = append_record(L, v, rel, ts);
   if (weak) {
     size_t vs = size_t{loc} * kHistory + slot;
     uint32_t* mv = store_view(vs);
@@ -349,30 +339,22 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
 }
 
 void Engine::Impl::fence_effects(rt::Fence f) {
+  if (tso && f == rt::Fence::mb) drain(current);  // on x86 only smp_mb does anything at run time
+  fence_clocks(f);
+  if (!weak) return;
   ThreadSlot& th = me();
   uint32_t n = std::min(nlocs, kMaxWeakLocations);
-  if (tso && f == rt::Fence::mb) drain(current);  // on x86 only smp_mb does anything at run time
   switch (f) {
     case rt::Fence::rmb:
-      th.clock.join(th.acq_pending);
-      if (weak) view_join(th.cur(), th.acq());
+      view_join(th.cur(), th.acq());
       break;
     case rt::Fence::wmb:
-      th.fence_rel = th.clock;
-      tick();
-      if (weak) copy_entries(th.rel(), th.cur(), n);
+      copy_entries(th.rel(), th.cur(), n);
       break;
     case rt::Fence::mb:
-      th.clock.join(th.acq_pending);
-      th.clock.join(mb_clock);
-      mb_clock = th.clock;
-      th.fence_rel = th.clock;
-      tick();
-      if (weak) {
-        view_join(th.cur(), th.acq());
-        view_join(th.cur(), mb_view());
-        copy_entries_to(n, th.cur(), mb_view(), th.rel());
-      }
+      view_join(th.cur(), th.acq());
+      view_join(th.cur(), mb_view());
+      copy_entries_to(n, th.cur(), mb_view(), th.rel());
       break;
   }
 }
@@ -382,6 +364,18 @@ void Engine::Impl::fence(rt::Fence f, const std::source_location& w) {
   fence_effects(f);
   static constexpr Op kOps[] = {Op::fence_rmb, Op::fence_wmb, Op::fence_mb};
   record(kOps[static_cast<int>(f)], kNone, w);
+}
+
+[[gnu::flatten, gnu::noinline]] uint64_t Engine::Impl::load_general(uint32_t loc, rt::Order o,
+                                                                   const std::source_location& w) {
+  return load(loc, o, w);
+}
+[[gnu::flatten, gnu::noinline]] void Engine::Impl::store_general(uint32_t loc, uint64_t v, rt::Order o,
+                                                                const std::source_location& w) {
+  store(loc, v, o, w);
+}
+[[gnu::flatten, gnu::noinline]] void Engine::Impl::fence_general(rt::Fence f, const std::source_location& w) {
+  fence(f, w);
 }
 
 // ---- tso store buffers
@@ -445,15 +439,52 @@ namespace rt {
 [[gnu::flatten]] uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   return g_engine->new_location(name, init, kind);
 }
-[[gnu::flatten]] uint64_t load(uint32_t loc, Order o, const Where& w) { return g_engine->load(loc, o, w); }
-[[gnu::flatten]] void store(uint32_t loc, uint64_t v, Order o, const Where& w) { g_engine->store(loc, v, o, w); }
+// load, store and fence first try the fast lane of a quiet run (engine_impl.h): the access as sc
+// does it, with no call; anything else takes the general path, which starts over.
+uint64_t load(uint32_t loc, Order o, const Where& w) {
+  Engine::Impl& e = *g_engine;
+  if (e.quiet) {
+    const Location& L = e.locs[loc];
+    if (e.point_is_quiet() && e.owner_alive(L.owner_block)) {
+      e.take_quiet_point();
+      const StoreRecord& s = L.hist[L.newest];
+      ThreadSlot& th = e.me();
+      (o == Order::acquire ? th.clock : th.acq_pending).join(s.rel);
+      return s.value;
+    }
+  }
+  return e.load_general(loc, o, w);
+}
+void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
+  Engine::Impl& e = *g_engine;
+  if (e.quiet && o != Order::full) {
+    Location& L = e.locs[loc];
+    if (e.point_is_quiet() && e.owner_alive(L.owner_block)) {
+      e.take_quiet_point();
+      ThreadSlot& th = e.me();
+      bool release = o == Order::release;
+      e.append_record(L, v, release ? th.clock : th.fence_rel, L.max_ts + kTsStep);
+      if (release) e.tick();
+      return;
+    }
+  }
+  e.store_general(loc, v, o, w);
+}
 [[gnu::flatten]] uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
   return g_engine->rmw(loc, op, arg, o, w);
 }
 [[gnu::flatten]] bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w) {
   return g_engine->cmpxchg(loc, expected, desired, o, w);
 }
-[[gnu::flatten]] void fence(Fence f, const Where& w) { g_engine->fence(f, w); }
+void fence(Fence f, const Where& w) {
+  Engine::Impl& e = *g_engine;
+  if (e.quiet && e.point_is_quiet()) {
+    e.take_quiet_point();
+    e.fence_clocks(f);
+    return;
+  }
+  e.fence_general(f, w);
+}
 // What the calling thread would read, without a schedule point: under tso its own buffered store
 // if it has one (as a load would forward it), else the newest store.
 uint64_t peek(uint32_t loc) {
