@@ -362,6 +362,7 @@ struct Engine::Impl {
   // The same, as the rt:: entry points call them when the fast lane does not apply.
   uint64_t load_general(uint32_t loc, rt::Order o, const std::source_location& w);
   void store_general(uint32_t loc, uint64_t v, rt::Order o, const std::source_location& w);
+  uint64_t rmw_general(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const std::source_location& w);
   void fence_general(rt::Fence f, const std::source_location& w);
   void fence_effects(rt::Fence f);
   // tso

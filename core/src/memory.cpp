@@ -236,23 +236,35 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
   return arg;
 }
 
-// The read-modify-write core shared by rmw() and a successful cmpxchg(): reads the newest store
-// (atomicity), continues its release sequence, appends the new value.
-[[gnu::always_inline]] static inline uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op, rt::Order o,
-                         uint64_t* old_out, uint32_t* read_step) {
+// The read-modify-write core shared by rmw(), a successful cmpxchg() and the sc fast lane: reads the
+// newest store (atomicity), continues its release sequence, appends the new value. `quiet`: the
+// caller knows the run is a quiet one (sc: no store buffers, no views, no feedback), which lets the
+// compiler drop those paths from its copy.
+[[gnu::always_inline]] static inline uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op,
+                                                       rt::Order o, uint64_t* old_out, uint32_t* read_step,
+                                                       bool quiet = false) {
+  bool tso = !quiet && e.tso;
+  bool weak = !quiet && e.weak;
   Location& L = e.locs[loc];
   ThreadSlot& th = e.me();
   bool full = o == rt::Order::full;
   bool acquire = full || o == rt::Order::acquire;
   bool release = full || o == rt::Order::release;
-  if (e.tso) {
+  if (tso) {
     // x86: every RMW is a locked instruction: it drains the store buffer and is fully ordered.
     full = acquire = release = true;
   }
-  if (full) e.fence_effects(rt::Fence::mb);
+  auto full_fence = [&] {
+    if (quiet) {
+      e.fence_clocks(rt::Fence::mb);  // all that fence_effects does under sc
+    } else {
+      e.fence_effects(rt::Fence::mb);
+    }
+  };
+  if (full) full_fence();
   const StoreRecord& prev = L.hist[L.newest];
   *read_step = prev.step;
-  if (e.opts.feedback) e.feedback_rf(prev.site, false);
+  if (!quiet && e.opts.feedback) e.feedback_rf(prev.site, false);
   uint64_t old = prev.value;
   uint64_t nv = apply(op, old, nv_arg);
   if (acquire) {
@@ -262,8 +274,8 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
   }
   VClock rel = prev.rel;
   rel.join(release ? th.clock : th.fence_rel);
-  uint32_t* base = e.weak ? e.scratch().at : nullptr;
-  if (e.weak) {
+  uint32_t* base = weak ? e.scratch().at : nullptr;
+  if (weak) {
     size_t slot = size_t{loc} * kHistory + L.newest;
     const uint32_t* pv = e.store_view(slot);
     uint32_t plen = e.store_view_len[slot];
@@ -277,9 +289,13 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
     // result is zero past n to the chunk boundary, as the store's view must be.
     join_entries_into(base, mine.at, n, pv, plen);
   }
-  e.insert_store(L, loc, nv, rel, base, L.max_ts + kTsStep);  // an RMW is always last
+  if (weak) {
+    e.insert_store(L, loc, nv, rel, base, L.max_ts + kTsStep);  // an RMW is always last
+  } else {
+    e.append_record(L, nv, rel, L.max_ts + kTsStep);  // insert_store without views
+  }
   if (release) e.tick();
-  if (full) e.fence_effects(rt::Fence::mb);
+  if (full) full_fence();
   *old_out = old;
   return nv;
 }
@@ -374,6 +390,10 @@ void Engine::Impl::fence(rt::Fence f, const std::source_location& w) {
                                                                 const std::source_location& w) {
   store(loc, v, o, w);
 }
+[[gnu::flatten, gnu::noinline]] uint64_t Engine::Impl::rmw_general(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o,
+                                                                  const std::source_location& w) {
+  return rmw(loc, op, arg, o, w);
+}
 [[gnu::flatten, gnu::noinline]] void Engine::Impl::fence_general(rt::Fence f, const std::source_location& w) {
   fence(f, w);
 }
@@ -439,7 +459,7 @@ namespace rt {
 [[gnu::flatten]] uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   return g_engine->new_location(name, init, kind);
 }
-// load, store and fence first try the fast lane of a quiet run (engine_impl.h): the access as sc
+// load, store, rmw and fence first try the fast lane of a quiet run (engine_impl.h): the access as sc
 // does it, with no call; anything else takes the general path, which starts over.
 uint64_t load(uint32_t loc, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
@@ -470,8 +490,16 @@ void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
   }
   e.store_general(loc, v, o, w);
 }
-[[gnu::flatten]] uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
-  return g_engine->rmw(loc, op, arg, o, w);
+uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
+  Engine::Impl& e = *g_engine;
+  if (e.quiet && e.point_is_quiet() && e.owner_alive(e.locs[loc].owner_block)) {
+    e.take_quiet_point();
+    uint64_t old = 0;
+    uint32_t read_step = 0;
+    rmw_core(e, loc, arg, op, o, &old, &read_step, true);
+    return old;
+  }
+  return e.rmw_general(loc, op, arg, o, w);
 }
 [[gnu::flatten]] bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w) {
   return g_engine->cmpxchg(loc, expected, desired, o, w);
