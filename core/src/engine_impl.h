@@ -354,6 +354,21 @@ struct Engine::Impl {
     if (c != 255) ++c;
   }
   uint32_t new_location(const char* name, uint64_t init, rt::LocKind kind);
+  uint32_t new_location_general(const char* name, uint64_t init, rt::LocKind kind);  // out of line
+  // A location holding only its initial value (the rest of the record is written before it is read).
+  [[gnu::always_inline]] void init_location(Location& L, const char* name, uint64_t init, rt::LocKind kind) {
+    L.name = name;
+    L.kind = kind;
+    L.owner_block = constructing_block;
+    L.count = 1;
+    L.newest = 0;
+    L.max_ts = 0;
+    L.hist[0].value = init;
+    L.hist[0].ts = 0;
+    L.hist[0].step = kNoStep;
+    L.hist[0].site = 0;
+    L.hist[0].rel.clear();
+  }
   uint64_t load(uint32_t loc, rt::Order o, const std::source_location& w);
   void store(uint32_t loc, uint64_t v, rt::Order o, const std::source_location& w);
   uint64_t rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const std::source_location& w);

@@ -47,18 +47,7 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
   if (weak && (size_t{id + 1} * kHistory > store_views.slots() || id + 1 > store_views.stride())) {
     reserve_views(id + 1, size_t{id + 1} * kHistory);
   }
-  Location& L = locs[id];
-  L.name = name;
-  L.kind = kind;
-  L.owner_block = constructing_block;
-  L.count = 1;
-  L.newest = 0;
-  L.max_ts = 0;
-  L.hist[0].value = init;
-  L.hist[0].ts = 0;
-  L.hist[0].step = kNoStep;
-  L.hist[0].site = 0;
-  L.hist[0].rel.clear();
+  init_location(locs[id], name, init, kind);
   if (weak) {
     // The initial store publishes an empty view.
     store_view_len[size_t{id} * kHistory] = 0;
@@ -382,6 +371,10 @@ void Engine::Impl::fence(rt::Fence f, const std::source_location& w) {
   record(kOps[static_cast<int>(f)], kNone, w);
 }
 
+[[gnu::flatten, gnu::noinline]] uint32_t Engine::Impl::new_location_general(const char* name, uint64_t init,
+                                                                          rt::LocKind kind) {
+  return new_location(name, init, kind);
+}
 [[gnu::flatten, gnu::noinline]] uint64_t Engine::Impl::load_general(uint32_t loc, rt::Order o,
                                                                    const std::source_location& w) {
   return load(loc, o, w);
@@ -456,8 +449,16 @@ void Engine::Impl::maybe_flush() {
 
 namespace rt {
 // The entry points are the whole operation: one call from model code, not two.
-[[gnu::flatten]] uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
-  return g_engine->new_location(name, init, kind);
+uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
+  Engine::Impl& e = *g_engine;
+  // Without views and with a free slot (below kMaxLocations, as locs never grows past it), the
+  // location is its record alone.
+  if (!e.weak && e.nlocs < e.locs.size()) {
+    uint32_t id = e.nlocs++;
+    e.init_location(e.locs[id], name, init, kind);
+    return id;
+  }
+  return e.new_location_general(name, init, kind);
 }
 // load, store, rmw and fence first try the fast lane of a quiet run (engine_impl.h): the access as sc
 // does it, with no call; anything else takes the general path, which starts over.
