@@ -108,7 +108,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
     if (runnable) {
       current = pick_next();
       fiber_switch(host(), fiber_of(current));
-    } else {
+    } else if (blocked) {
       report_deadlock_if_blocked(0);
     }
   }
@@ -133,10 +133,10 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
       }
       th.state = ThreadState::finished;
     }
-  } else {
+  } else if (!blocks.empty()) {
     check_leaks();
   }
-  release_all_blocks();
+  if (!blocks.empty()) release_all_blocks();
   g_engine = nullptr;
   outcome.steps = steps;
   outcome.points = steps - plain_steps;
@@ -385,7 +385,7 @@ void Engine::Impl::run_nested(uint32_t child) {
   exit_bookkeeping(child);
   uint32_t next = pick_next();
   current = parent;
-  switch_to(next);  // returns at once when the joiner runs on
+  if (next != parent) switch_to(next);  // the joiner itself usually runs on
 }
 
 void Engine::Impl::wake_blocked(WaitKind w, uint32_t id) {
