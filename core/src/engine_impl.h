@@ -397,6 +397,7 @@ struct Engine::Impl {
   // sync.cpp
   uint32_t new_var(const char* name, rt::LocKind kind);
   void var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w);
+  [[gnu::noinline]] void plain_point();
   [[noreturn, gnu::noinline, gnu::cold]] void report_race(uint32_t id, bool is_write, uint32_t other,
                                                          bool with_write, const std::source_location& w);
   uint32_t new_lock(const char* name);

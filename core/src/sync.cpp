@@ -38,7 +38,7 @@ uint32_t Engine::Impl::new_var(const char* name, rt::LocKind kind) {
 // counts a step, for the trace and the livelock limit.
 void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w) {
   if (opts.plain_accesses_are_points) {
-    schedule_point();
+    plain_point();
   } else {
     ++plain_steps;
     if (++steps > opts.max_steps) step_limit_reached();
@@ -70,6 +70,10 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
     e->is_pointer = v.kind == rt::LocKind::pointer;
   }
 }
+
+// Schedule files v1 replay with a schedule point at every plain access; out of line, so that the
+// common case keeps a light stack frame.
+void Engine::Impl::plain_point() { schedule_point(); }
 
 // The message of a race on var `id` between the current thread's access and thread `other`'s last
 // write (`with_write`) or last read. Out of line: it needs a buffer and printf, the common path not.
