@@ -405,6 +405,17 @@ struct Engine::Impl {
   bool trylock(uint32_t id, const std::source_location& w);
   void unlock(uint32_t id, const std::source_location& w);
   void acquire_lock_effects(LockMeta& l);
+  // What every unlock does after the views (weak) and before its event: publish, free, wake.
+  void release_lock(LockMeta& l) {
+    ThreadSlot& th = me();
+    l.clock = th.clock;
+    tick();
+    l.owner = kNone;
+    th.unlocked_before = true;
+    wake(WaitKind::lock, static_cast<uint32_t>(&l - locks.data()));
+  }
+  void lock_general(uint32_t id, const std::source_location& w);    // out of line, for the fast lane
+  void unlock_general(uint32_t id, const std::source_location& w);
   void rcu_read_lock(const std::source_location& w);
   void rcu_read_unlock(const std::source_location& w);
   void synchronize_rcu(const std::source_location& w);

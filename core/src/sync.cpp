@@ -171,17 +171,12 @@ void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
     fail(FailureKind::bad_unlock, nullptr, "spin_unlock of a lock this thread does not hold", &w);
   }
   if (tso) drain(current);  // earlier stores reach memory before the lock is seen free
-  ThreadSlot& th = me();
-  l.clock = th.clock;
   if (weak) {
     lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
-    copy_entries(lock_views.at(id), th.cur(), lock_view_len[id]);
+    copy_entries(lock_views.at(id), me().cur(), lock_view_len[id]);
   }
-  tick();
-  l.owner = kNone;
-  th.unlocked_before = true;
+  release_lock(l);
   record(Op::spin_unlock, id, w);
-  wake(WaitKind::lock, id);
 }
 
 // ---- RCU
@@ -246,15 +241,40 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
   record(Op::synchronize_rcu, kNone, w);
 }
 
+[[gnu::flatten, gnu::noinline]] void Engine::Impl::lock_general(uint32_t id, const std::source_location& w) {
+  lock(id, w);
+}
+[[gnu::flatten, gnu::noinline]] void Engine::Impl::unlock_general(uint32_t id, const std::source_location& w) {
+  unlock(id, w);
+}
+
 namespace rt {
 uint32_t new_var(const char* name, LocKind kind) { return g_engine->new_var(name, kind); }
 [[gnu::flatten]] void var_access(uint32_t var, bool is_write, uint64_t shown, const Where& w) {
   g_engine->var_access(var, is_write, shown, w);
 }
 uint32_t new_lock(const char* name) { return g_engine->new_lock(name); }
-[[gnu::flatten]] void lock(uint32_t lk, const Where& w) { g_engine->lock(lk, w); }
+// spin_lock of a free lock and spin_unlock by its holder take the fast lane of a quiet run
+// (engine_impl.h) when their schedule point needs no call; anything else the general path.
+void lock(uint32_t lk, const Where& w) {
+  Engine::Impl& e = *g_engine;
+  if (e.quiet && e.locks[lk].owner == kNone && e.point_is_quiet()) {
+    e.take_quiet_point();
+    e.acquire_lock_effects(e.locks[lk]);
+    return;
+  }
+  e.lock_general(lk, w);
+}
 [[gnu::flatten]] bool trylock(uint32_t lk, const Where& w) { return g_engine->trylock(lk, w); }
-[[gnu::flatten]] void unlock(uint32_t lk, const Where& w) { g_engine->unlock(lk, w); }
+void unlock(uint32_t lk, const Where& w) {
+  Engine::Impl& e = *g_engine;
+  if (e.quiet && e.locks[lk].owner == e.current && e.point_is_quiet()) {
+    e.take_quiet_point();
+    e.release_lock(e.locks[lk]);
+    return;
+  }
+  e.unlock_general(lk, w);
+}
 bool lock_held(uint32_t lk) { return g_engine->locks[lk].owner != kNone; }
 [[gnu::flatten]] void rcu_read_lock(const Where& w) { g_engine->rcu_read_lock(w); }
 [[gnu::flatten]] void rcu_read_unlock(const Where& w) { g_engine->rcu_read_unlock(w); }
