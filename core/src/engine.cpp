@@ -322,12 +322,7 @@ void Engine::Impl::switch_to(uint32_t next) {
 }
 
 void Engine::Impl::block_current(WaitKind w, uint32_t id) {
-  ThreadSlot& th = me();
-  th.state = ThreadState::blocked;
-  th.wait = w;
-  th.wait_id = id;
-  runnable &= ~(1u << current);
-  blocked |= 1u << current;
+  mark_blocked(w, id);
   reschedule_after_block();
 }
 
@@ -471,6 +466,12 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
 void Engine::Impl::join_thread(uint32_t tid, const std::source_location& w) {
   schedule_point();
   if (tid >= nthreads || tid == current) fail(FailureKind::assertion, nullptr, "join of an invalid thread", &w);
+  // The usual case, shortened: the joined thread has not started and is the only other one that
+  // can run, so blocking would pick it without a decision and run it inline (run_nested).
+  if (!threads[tid].started && (runnable & ~(1u << current)) == 1u << tid && opts.inline_joins) {
+    mark_blocked(WaitKind::join, tid);
+    run_nested(tid);
+  }
   while (threads[tid].state != ThreadState::finished) block_current(WaitKind::join, tid);
   ThreadSlot& th = me();
   th.clock.join(threads[tid].clock);

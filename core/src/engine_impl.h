@@ -313,6 +313,14 @@ struct Engine::Impl {
   void cpu_relax();
   [[gnu::noinline]] void switch_to(uint32_t next);
   void block_current(WaitKind w, uint32_t id);
+  void mark_blocked(WaitKind w, uint32_t id) {  // the current thread waits for (w, id)
+    ThreadSlot& th = me();
+    th.state = ThreadState::blocked;
+    th.wait = w;
+    th.wait_id = id;
+    runnable &= ~(1u << current);
+    blocked |= 1u << current;
+  }
   // Makes the threads blocked on (w, id) runnable (for rcu: every thread waiting for a grace period).
   void wake(WaitKind w, uint32_t id) {
     if (blocked) wake_blocked(w, id);
