@@ -448,7 +448,8 @@ void Engine::Impl::maybe_flush() {
 }
 
 namespace rt {
-// The entry points are the whole operation: one call from model code, not two.
+// The entry points: on their fast lanes the whole operation is this one call from model code; the
+// general path is a second, out-of-line call.
 uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   Engine::Impl& e = *g_engine;
   // Without views and with a free slot (below kMaxLocations, as locs never grows past it), the
