@@ -204,7 +204,7 @@ struct Engine::Impl {
 
   // engine.cpp
   const Outcome& run(Body b, void* arg, ChoiceSource& src, const RunOptions& o);
-  void reset();
+  [[gnu::always_inline]] inline void reset();
   // A choice among n >= 2 options, recorded. The source's default runs (choice.h) are answered here.
   uint32_t decide(ChoiceKind kind, uint32_t n) {
     uint32_t c;
@@ -327,10 +327,10 @@ struct Engine::Impl {
   }
   void wake_blocked(WaitKind w, uint32_t id);
   void reschedule_after_block();
-  void run_nested(uint32_t child);
+  [[gnu::always_inline]] inline void run_nested(uint32_t child);
   std::string deadlock_message() const;
-  void run_thread_body(uint32_t tid);
-  void exit_bookkeeping(uint32_t tid);
+  [[gnu::always_inline]] inline void run_thread_body(uint32_t tid);
+  [[gnu::always_inline]] inline void exit_bookkeeping(uint32_t tid);
   void report_deadlock_if_blocked(uint32_t tid);
   uint32_t thread_exit();
   Fiber& fiber_of(uint32_t t);
