@@ -7,11 +7,31 @@
 
 namespace sf {
 
+// Runs the execution the source just made once more, recording its decisions into r. Sets
+// r.divergence if it did not fail the same way: the model depends on something outside the engine.
+static void record_again(Engine& engine, Body body, void* arg, ChoiceSource& source, RunOptions opts,
+                         ExploreResult& r) {
+  source.rewind();
+  opts.record_decisions = true;
+  const Outcome& again = engine.run(body, arg, source, opts);
+  source.end_execution();
+  r.decisions = engine.decisions();
+  if (again.kind != r.outcome.kind || again.message != r.outcome.message || again.step != r.outcome.step ||
+      again.thread != r.outcome.thread) {
+    r.divergence = "the failing execution did not fail the same way when run again (" +
+                   (again.failed() ? again.failure_name() + ": " + again.message : std::string("it passed")) +
+                   "): the model is not deterministic";
+  }
+}
+
 ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source, const RunOptions& opts,
                       const ExploreBudget& budget) {
   ExploreResult r;
   RunOptions fast = opts;
   fast.record_events = false;
+  // A source that can repeat an execution spares the loop recording decisions: a failing execution
+  // is run once more to record them (record_again()).
+  fast.record_decisions = opts.record_decisions && !source.rewindable;
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   double next_progress = budget.progress_seconds;
@@ -27,8 +47,12 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
     }
     if (o.failed()) {
       r.found = true;
-      r.decisions = engine.decisions();
       r.outcome = o;
+      if (fast.record_decisions) {
+        r.decisions = engine.decisions();
+      } else {
+        record_again(engine, body, arg, source, fast, r);
+      }
       break;
     }
     if ((r.executions & 255) == 0 && (budget.seconds > 0 || budget.progress)) {
@@ -41,7 +65,7 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
   }
   r.seconds = elapsed();
   r.exhausted = source.exhausted() && r.divergence.empty();
-  if (r.found) {
+  if (r.found && r.divergence.empty()) {
     // Run the failing schedule once more with the trace on: it fills in the trace hash and
     // checks on the spot that the failure replays.
     ReplayResult again = replay(engine, body, arg, r.decisions, opts);

@@ -656,3 +656,65 @@ TEST(Engine, InlinedJoinsUnwindAndReportLikeSwitches) {
   }
   EXPECT_EQ(kinds, (std::set<std::string>{"assertion", "deadlock"}));
 }
+
+// The search loop records no decisions when its source can rewind (RandomSource, PctSource): it
+// runs the failing execution once more to record them. What it returns is what a loop that records
+// every execution returns: the same execution count, outcome and decisions, for both sources and
+// in every mode.
+TEST(Engine, TheSearchLoopRecordsAFailureByRunningItAgain) {
+  test::FnBody lost{[] {
+    shared<int> x{0, "x"};
+    auto inc = [&] {
+      int v = READ_ONCE(x);
+      WRITE_ONCE(x, v + 1);
+    };
+    parallel(inc, inc, inc);
+    sf::oracle(x.peek() == 3, "lost", "x is %d", x.peek());
+  }};
+  for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
+    for (uint64_t seed : {1, 2, 3, 4}) {
+      RunOptions o;
+      o.memory = mode;
+      Engine e1, e2;
+      RandomSource r1(seed), r2(seed);
+      PctSource p1(seed, 2), p2(seed, 2);
+      r2.rewindable = p2.rewindable = false;  // recorded in the loop, as before
+      std::pair<ChoiceSource*, ChoiceSource*> pairs[] = {{&r1, &r2}, {&p1, &p2}};
+      for (auto [fast, slow] : pairs) {
+        ExploreResult a = explore(e1, &test::FnBody::call, &lost, *fast, o, ExploreBudget{100000, 0});
+        ExploreResult b = explore(e2, &test::FnBody::call, &lost, *slow, o, ExploreBudget{100000, 0});
+        ASSERT_TRUE(a.found);
+        EXPECT_TRUE(a.divergence.empty()) << a.divergence;
+        EXPECT_EQ(a.executions, b.executions);
+        EXPECT_EQ(a.outcome.message, b.outcome.message);
+        EXPECT_EQ(a.outcome.trace_hash, b.outcome.trace_hash);
+        EXPECT_EQ(a.outcome.decisions, a.decisions.size());
+        ASSERT_EQ(a.decisions.size(), b.decisions.size());
+        for (size_t k = 0; k < a.decisions.size(); ++k) {
+          EXPECT_TRUE(a.decisions[k].kind == b.decisions[k].kind && a.decisions[k].chosen == b.decisions[k].chosen &&
+                      a.decisions[k].options == b.decisions[k].options && a.decisions[k].tid == b.decisions[k].tid)
+              << "decision " << k;
+        }
+      }
+    }
+  }
+}
+
+// A model whose failure does not repeat (it depends on state outside the engine) is reported as
+// not deterministic, not as a failure with a schedule that would not replay.
+TEST(Engine, AFailureThatDoesNotRepeatIsReportedAsNondeterminism) {
+  int calls = 0;
+  test::FnBody flaky{[&] {
+    shared<int> x{0, "x"};
+    thread t = spawn([&] { WRITE_ONCE(x, 1); });
+    READ_ONCE(x);
+    join(t);
+    sf::oracle(++calls != 3, "third", "the third call fails");
+  }};
+  Engine e;
+  RandomSource src(1);
+  ExploreResult r = explore(e, &test::FnBody::call, &flaky, src, RunOptions{}, ExploreBudget{100, 0});
+  EXPECT_EQ(r.executions, 3u);
+  EXPECT_NE(r.divergence.find("not deterministic"), std::string::npos) << r.divergence;
+  EXPECT_NE(r.divergence.find("it passed"), std::string::npos) << r.divergence;
+}

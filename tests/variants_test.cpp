@@ -108,23 +108,28 @@ TEST_P(Variants, GivesThePromisedVerdict) {
 // joiner's stack (RunOptions::inline_joins): execution by execution, with the trace on, the same
 // outcome, step, decisions and trace hash as with a fiber switch, in every mode (failing executions
 // included: their unwinding takes another path). The fast lane of sc accesses in a run without
-// events (the exploration loop's): the same outcome, step and decisions as with events.
+// events (the exploration loop's): the same outcome, step and decisions as with events. A run that
+// does not record its decisions (the exploration loop's, with a source that can rewind): the same
+// outcome, steps and count of decisions.
 TEST_P(Variants, EngineShortcutsChangeNothing) {
   Call call = GetParam();
   for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
-    Engine inline_engine, switch_engine, quiet_engine;
-    RandomSource a(11), b(11), c(11);
+    Engine inline_engine, switch_engine, quiet_engine, unrecorded_engine;
+    RandomSource a(11), b(11), c(11), d(11);
     RunOptions with;
     with.memory = mode;
     RunOptions without = with;
     without.inline_joins = false;
     RunOptions no_events = with;
     no_events.record_events = false;
+    RunOptions unrecorded = no_events;
+    unrecorded.record_decisions = false;
     uint64_t failures = 0;
     for (int i = 0; i < static_cast<int>(test::budget(2000)); ++i) {
       Outcome x = inline_engine.run(&Call::body, &call, a, with);
       Outcome y = switch_engine.run(&Call::body, &call, b, without);
       Outcome z = quiet_engine.run(&Call::body, &call, c, no_events);
+      Outcome u = unrecorded_engine.run(&Call::body, &call, d, unrecorded);
       ASSERT_EQ(x.trace_hash, y.trace_hash) << memory_mode_name(mode) << ", execution " << i;
       ASSERT_EQ(x.kind, y.kind) << memory_mode_name(mode) << ", execution " << i << ": " << x.message;
       ASSERT_EQ(x.message, y.message);
@@ -144,6 +149,12 @@ TEST_P(Variants, EngineShortcutsChangeNothing) {
                     dx[k].tid == dz[k].tid)
             << memory_mode_name(mode) << ", execution " << i << ", decision " << k;
       }
+      ASSERT_EQ(x.kind, u.kind) << memory_mode_name(mode) << ", execution " << i << ": " << u.message;
+      ASSERT_EQ(x.message, u.message);
+      ASSERT_EQ(x.steps, u.steps);
+      ASSERT_EQ(x.decisions, u.decisions);
+      ASSERT_EQ(u.decisions, dx.size());
+      ASSERT_TRUE(unrecorded_engine.decisions().empty());
       failures += x.failed();
     }
     if (std::string(call.target->variants[call.variant].expect) == "pass") {

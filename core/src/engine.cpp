@@ -75,6 +75,7 @@ void Engine::Impl::reset() {
   events.clear();
   notes.clear();
   decisions.clear();
+  decision_count = 0;
   trace_built = false;
 }
 
@@ -85,6 +86,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   weak = o.memory == MemoryMode::lkmm;
   tso = o.memory == MemoryMode::tso;
   quiet = o.memory == MemoryMode::sc && !o.record_events && !o.feedback;
+  keep_decisions = o.record_decisions;
   body = b;
   body_arg = arg;
   g_engine = this;
@@ -140,7 +142,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   g_engine = nullptr;
   outcome.steps = steps;
   outcome.points = steps - plain_steps;
-  outcome.decisions = static_cast<uint32_t>(decisions.size());
+  outcome.decisions = decision_count;
   if (opts.record_events) outcome.trace_hash = trace_hash(build_trace());
   return outcome;
 }
@@ -293,7 +295,7 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
     source->set_options(nullptr, 0);
     tid = options[c];
   }
-  decisions.back().tid = static_cast<uint8_t>(tid);
+  if (keep_decisions) decisions.back().tid = static_cast<uint8_t>(tid);
   return tid;
 }
 

@@ -198,7 +198,9 @@ struct Engine::Impl {
   Outcome outcome;
   std::vector<Event> events;
   std::vector<std::string> notes;
-  std::vector<Decision> decisions;
+  std::vector<Decision> decisions;  // kept only if keep_decisions (RunOptions::record_decisions)
+  bool keep_decisions = true;
+  uint32_t decision_count = 0;  // kept or not
   mutable Trace trace_cache;
   mutable bool trace_built = false;
 
@@ -216,8 +218,12 @@ struct Engine::Impl {
       c = source->choose(kind, n);
       if (c >= n) c %= n;
     }
-    decisions.push_back(Decision{kind, n, c});
+    note_decision(Decision{kind, n, c});
     return c;
+  }
+  [[gnu::always_inline]] void note_decision(const Decision& d) {
+    ++decision_count;
+    if (keep_decisions) decisions.push_back(d);
   }
   // Who runs next: the current thread (if `may_stay`) or another runnable one, as a choice.
   // Returns kNone when no thread can run.
@@ -235,7 +241,7 @@ struct Engine::Impl {
     uint32_t c = source->uniform_next->below(n);
     for (uint32_t i = 0; i < c; ++i) rot &= rot - 1;
     auto tid = static_cast<uint8_t>((shift + static_cast<uint32_t>(std::countr_zero(rot))) % kMaxThreads);
-    decisions.push_back(Decision{ChoiceKind::next, n, c, tid});
+    note_decision(Decision{ChoiceKind::next, n, c, tid});
     return tid;
   }
   // Before every visible operation: the step limit, a TSO drain, and perhaps a preemption.
@@ -246,8 +252,8 @@ struct Engine::Impl {
     if (!others) return;
     if (source->stay_run) {  // the fast path: no preemption here (and no call to the source)
       --source->stay_run;
-      decisions.push_back(Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
-                                   static_cast<uint8_t>(current)});
+      note_decision(Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
+                             static_cast<uint8_t>(current)});
       return;
     }
     switch_to(pick_thread(true));
@@ -261,13 +267,15 @@ struct Engine::Impl {
   [[gnu::always_inline]] bool point_is_quiet() const {
     if (steps >= opts.max_steps) return false;
     if (!(runnable & ~(1u << current))) return true;
-    return source->stay_run && decisions.size() < decisions.capacity();
+    return source->stay_run && (!keep_decisions || decisions.size() < decisions.capacity());
   }
   [[gnu::always_inline]] void take_quiet_point() {
     ++steps;
     uint32_t others = runnable & ~(1u << current);
     if (!others) return;
     --source->stay_run;
+    ++decision_count;
+    if (!keep_decisions) return;
     if (decisions.size() == decisions.capacity()) __builtin_unreachable();  // point_is_quiet() checked
     decisions.push_back(Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
                                  static_cast<uint8_t>(current)});

@@ -31,6 +31,11 @@ class ChoiceSource {
   virtual bool exhausted() const { return false; }
   // A replay that no longer matches the execution says why here (nullptr: all is well).
   virtual const char* divergence() const { return nullptr; }
+  // A source that sets `rewindable` can repeat its last execution: after rewind(), the next
+  // begin_execution() and choices are those of the last one again. explore() uses it to run
+  // without recording decisions, and records them by running a failing execution once more.
+  bool rewindable = false;
+  virtual void rewind() {}
 
   // Before a thread or next choice the engine tells which thread each option runs (option 0 first).
   // Sources that think in threads rather than options (PCT, minimization) read it; a source that

@@ -14,7 +14,11 @@ namespace sf {
 struct RunOptions {
   MemoryMode memory = MemoryMode::sc;
   uint32_t max_steps = kDefaultMaxSteps;
-  bool record_events = true;  // off: no trace (faster); decisions are always recorded
+  bool record_events = true;  // off: no trace (faster)
+  // Off: Engine::decisions() stays empty (Outcome::decisions still counts them). The search loop
+  // (explore()) turns it off for a source that can repeat an execution (ChoiceSource::rewindable)
+  // and runs a failing execution once more to record them.
+  bool record_decisions = true;
   // Interleaving feedback for a coverage-guided fuzzer: each load bumps the counter of its
   // (store site, load site, stale?) pair, so new reads-from pairs count as new coverage.
   // `feedback_size` must be a power of two. nullptr: off.

@@ -12,9 +12,10 @@ namespace sf {
 // probability at least 1/(n k^(d-1)). k is learned: the most decisions any execution made so far.
 class PctSource final : public ChoiceSource {
  public:
-  PctSource(uint64_t seed, uint32_t depth) : rng_{seed}, depth_(depth < 1 ? 1 : depth) {}
+  PctSource(uint64_t seed, uint32_t depth) : rng_{seed}, depth_(depth < 1 ? 1 : depth) { rewindable = true; }
 
   void begin_execution() override {
+    start_ = Start{rng_.state, decisions_, max_decisions_};  // what the execution follows from (rewind)
     if (decisions_ > max_decisions_) max_decisions_ = decisions_;
     decisions_ = 0;
     for (uint32_t t = 0; t < kSlots; ++t) priority_[t] = 0;  // 0: not seen yet
@@ -22,6 +23,12 @@ class PctSource final : public ChoiceSource {
     uint32_t k = max_decisions_ < 8 ? 8 : max_decisions_;
     for (uint32_t i = 0; i + 1 < depth_ && i < kMaxChanges; ++i) change_at_[i] = 1 + rng_.below(k);
     stale_shift_ = 1 + rng_.below(3);
+  }
+
+  void rewind() override {
+    rng_.state = start_.rng;
+    decisions_ = start_.decisions;
+    max_decisions_ = start_.max_decisions;
   }
 
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
@@ -60,6 +67,10 @@ class PctSource final : public ChoiceSource {
   uint32_t decisions_ = 0;
   uint32_t max_decisions_ = 0;
   uint32_t stale_shift_ = 1;
+  struct Start {
+    uint64_t rng = 0;
+    uint32_t decisions = 0, max_decisions = 0;
+  } start_;
 };
 
 }  // namespace sf

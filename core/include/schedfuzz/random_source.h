@@ -30,10 +30,12 @@ class RandomSource final : public ChoiceSource {
   explicit RandomSource(uint64_t seed) : rng_{seed} {
     uniform_next = &rng_;
     wants_option_tids = false;
+    rewindable = true;
   }
   RandomSource(const RandomSource&) = delete;  // uniform_next points into the object
   RandomSource& operator=(const RandomSource&) = delete;
   void begin_execution() override {
+    start_ = rng_.state;  // all an execution's choices follow from it (rewind)
     // One draw picks both rates (6 x 2 outcomes).
     uint32_t rates = rng_.below(12);
     preempt_shift_ = 1 + rates / 2;
@@ -43,6 +45,7 @@ class RandomSource final : public ChoiceSource {
     stale_hit_ = false;
     newest_run = 0;
   }
+  void rewind() override { rng_.state = start_; }
   // Called when a stream's run of defaults is used up.
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
     switch (kind) {
@@ -91,6 +94,7 @@ class RandomSource final : public ChoiceSource {
     return false;
   }
   SplitMix64 rng_;
+  uint64_t start_ = 0;
   uint32_t preempt_shift_ = 1;
   uint32_t stale_shift_ = 1;
   bool preempt_hit_ = false;
