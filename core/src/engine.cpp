@@ -33,24 +33,16 @@ const Trace& Engine::trace() const { return impl_->build_trace(); }
 const std::vector<Decision>& Engine::decisions() const { return impl_->decisions; }
 
 void Engine::Impl::reset() {
-  // Weak-memory views are zeroed only if the last execution used them, and only as far as it did.
+  // A thread's slot is set up when the thread starts (begin_thread); only its weak-memory views are
+  // zeroed here, if the last execution used them, and only as far as it did.
   uint32_t used = !weak ? 0 : nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
-  for (uint32_t t = 0; t < nthreads; ++t) {
-    ThreadSlot& th = threads[t];
-    th.state = ThreadState::free;
-    th.has_task = false;
-    th.started = false;
-    th.wait = WaitKind::none;
-    th.clock.clear();
-    th.acq_pending.clear();
-    th.fence_rel.clear();
-    if (used) zero_entries_of(used, th.cur(), th.acq(), th.rel(), th.own());
-    th.sb_head = th.sb_count = 0;
-    th.unlocked_before = false;
-    th.rcu_depth = 0;
-    th.rcu_section = 0;
+  if (used) {
+    for (uint32_t t = 0; t < nthreads; ++t) {
+      ThreadSlot& th = threads[t];
+      zero_entries_of(used, th.cur(), th.acq(), th.rel(), th.own());
+    }
+    zero_entries_of(used, mb_view(), rcu_start_view(), rcu_done_view());
   }
-  if (used) zero_entries_of(used, mb_view(), rcu_start_view(), rcu_done_view());
   mb_clock.clear();
   rcu_start_clock.clear();
   rcu_done_clock.clear();
@@ -95,11 +87,10 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   // Thread 0 runs the body right here, on the caller's stack, with an empty clock.
   ThreadSlot& t0 = threads[0];
   nthreads = 1;
-  t0.state = ThreadState::runnable;
-  t0.started = true;
+  t0.clock.clear();
   t0.clock.c[0] = 1;
-  t0.root = 0;
-  t0.nested_child = kNone;
+  begin_thread(t0, 0);
+  t0.started = true;
   if (weak && !thread_views.slots()) reserve_views(0, 0);
   runnable = 1;
   current = 0;
@@ -455,11 +446,7 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
     copy_entries_to(used, parent.cur(), th.cur(), th.acq(), th.rel());
   }
   tick();
-  th.state = ThreadState::runnable;
-  th.started = false;
-  th.root = tid;
-  th.nested_child = kNone;
-  th.fiber.borrowed = nullptr;
+  begin_thread(th, tid);
   runnable |= 1u << tid;
   if (Event* e = record(Op::spawn, tid, w)) e->value = tid;
   return tid;

@@ -338,6 +338,22 @@ struct Engine::Impl {
   [[gnu::always_inline]] inline void run_nested(uint32_t child);
   std::string deadlock_message() const;
   [[gnu::always_inline]] inline void run_thread_body(uint32_t tid);
+  // A thread's per-execution state, set as it is created (its clock and views are its creator's
+  // business): runnable, not started, on its own stack, nothing pending.
+  [[gnu::always_inline]] void begin_thread(ThreadSlot& th, uint32_t tid) {
+    th.state = ThreadState::runnable;
+    th.started = false;
+    th.wait = WaitKind::none;
+    th.acq_pending.clear();
+    th.fence_rel.clear();
+    th.sb_head = th.sb_count = 0;
+    th.unlocked_before = false;
+    th.rcu_depth = 0;
+    th.rcu_section = 0;
+    th.root = tid;
+    th.nested_child = kNone;
+    th.fiber.borrowed = nullptr;
+  }
   [[gnu::always_inline]] inline void exit_bookkeeping(uint32_t tid);
   void report_deadlock_if_blocked(uint32_t tid);
   uint32_t thread_exit();
