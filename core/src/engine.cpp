@@ -100,7 +100,7 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
     exit_bookkeeping(0);
     if (runnable) {
       current = pick_next();
-      fiber_switch(host(), fiber_of(current));
+      switch_into(host(), current);
     } else if (blocked) {
       report_deadlock_if_blocked(0);
     }
@@ -176,10 +176,11 @@ void Engine::Impl::run_thread_body(uint32_t tid) {
   runnable &= ~(1u << tid);
 }
 
-// Every spawned thread's fiber runs this: a fresh stack starts here; a reused one is re-initialised.
-// When a thread ends and the next one to run has not started yet, that thread runs on here, on the
-// same stack, without a context switch (thread_exit hands the stack over).
-void Engine::Impl::fiber_main(void* arg) {
+// Every spawned thread's fiber runs this (fiber_enter): a fresh stack starts here. When a thread
+// ends and the next one to run has not started yet, that thread runs on here, on the same stack,
+// without a context switch (thread_exit hands the stack over). Returns the saved stack pointer of
+// the context to resume when the stack's last thread has ended.
+void* Engine::Impl::fiber_main(void* arg) {
   auto* th = static_cast<ThreadSlot*>(arg);
   fiber_first_entry(th->fiber);
   Impl* e = g_engine;
@@ -187,16 +188,22 @@ void Engine::Impl::fiber_main(void* arg) {
   for (;;) {
     e->threads[tid].started = true;
     e->run_thread_body(tid);
-    tid = e->thread_exit();
+    if (Fiber* resume = e->thread_exit()) return resume->sp;
+    tid = e->current;
   }
 }
 
-// The fiber to switch into for thread t. A spawned thread's stack is prepared only when it first
-// runs: spawning costs no stack work, and a thread that starts on a handed-over stack needs none.
-Fiber& Engine::Impl::fiber_of(uint32_t t) {
+// Suspends `from` and runs thread t: resumes it, or starts it on its fiber. A spawned thread's stack
+// is prepared only when it first runs: spawning costs no stack work, and a thread that starts on a
+// handed-over stack needs none.
+void Engine::Impl::switch_into(Fiber& from, uint32_t t) {
   ThreadSlot& th = threads[t];
-  if (!th.started && t != 0) th.fiber.init(&Impl::fiber_main, &th);
-  return th.fiber;
+  if (!th.started && t != 0) {
+    th.fiber.prepare();
+    fiber_enter(from, th.fiber, &Impl::fiber_main, &th);
+  } else {
+    fiber_switch(from, th.fiber);
+  }
 }
 
 // What a normal thread exit does besides leaving the runnable set: its buffered stores reach
@@ -219,29 +226,33 @@ void Engine::Impl::report_deadlock_if_blocked(uint32_t tid) {
 }
 
 // The end of a spawned thread: hand over to the next runnable thread, or back to thread 0's
-// context when no thread can run (the execution is over, or deadlocked). Returns only when the next
-// thread has not started: it then runs on this stack (see fiber_main).
-uint32_t Engine::Impl::thread_exit() {
+// context when no thread can run (the execution is over, or deadlocked). Returns nullptr when the
+// next thread (current) has not started: it then runs on this stack (see fiber_main); else the fiber
+// to resume, which fiber_main returns to the fiber's start (fiber_enter). Under AddressSanitizer it
+// switches there itself: the sanitizer is told of a switch right before it happens.
+Fiber* Engine::Impl::thread_exit() {
   ThreadSlot& th = me();
   uint32_t tid = current;
-  if (aborting || outcome.failed()) {
-    fiber_switch(th.fiber, host(), true);
-    __builtin_unreachable();
-  }
-  exit_bookkeeping(tid);
   uint32_t next = host_top;
-  if (runnable == 0) {
-    report_deadlock_if_blocked(tid);  // thread 0 resumes and unwinds if it is blocked
-  } else {
-    next = pick_next();
+  if (!aborting && !outcome.failed()) {
+    exit_bookkeeping(tid);
+    if (runnable == 0) {
+      report_deadlock_if_blocked(tid);  // thread 0 resumes and unwinds if it is blocked
+    } else {
+      next = pick_next();
+    }
+    current = next;
+    if (next != 0 && !threads[next].started) {
+      th.fiber.swap_stacks(threads[next].fiber);  // this stack is free now; the next one is unused
+      return nullptr;
+    }
   }
-  current = next;
-  if (next != 0 && !threads[next].started) {
-    th.fiber.swap_stacks(threads[next].fiber);  // this stack is free now; the next one is unused
-    return next;
-  }
-  fiber_switch(th.fiber, fiber_of(next), true);
+#ifdef SF_ASAN
+  fiber_switch(th.fiber, threads[next].fiber, true);
   __builtin_unreachable();
+#else
+  return &threads[next].fiber;
+#endif
 }
 
 void Engine::Impl::step_limit_reached() {
@@ -309,7 +320,7 @@ void Engine::Impl::switch_to(uint32_t next) {
   if (next == current) return;
   uint32_t prev = current;
   current = next;
-  fiber_switch(threads[prev].fiber, fiber_of(next));
+  switch_into(threads[prev].fiber, next);
   // Resumed: `current` is us again (whoever switched here set it).
   if (aborting) throw AbortExecution{};
 }

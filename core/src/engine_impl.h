@@ -356,8 +356,8 @@ struct Engine::Impl {
   }
   [[gnu::always_inline]] inline void exit_bookkeeping(uint32_t tid);
   void report_deadlock_if_blocked(uint32_t tid);
-  uint32_t thread_exit();
-  Fiber& fiber_of(uint32_t t);
+  Fiber* thread_exit();
+  void switch_into(Fiber& from, uint32_t t);
   [[noreturn]] void fail(FailureKind k, const char* oracle, std::string msg, const std::source_location* w);
   // Hot checks stay inline; their rare slow parts are out of line.
   void check_owner(uint32_t block, const char* what, const std::source_location& w) {
@@ -372,7 +372,7 @@ struct Engine::Impl {
   void tick() { me().clock.c[current]++; }
   uint32_t spawn_thread(const std::source_location& w);
   void join_thread(uint32_t tid, const std::source_location& w);
-  static void fiber_main(void* arg);
+  static void* fiber_main(void* arg);
   const Trace& build_trace() const;
 
   // memory.cpp

@@ -30,6 +30,9 @@ extern "C" void sf_context_start();
 // sf_context_switch(save_sp=%rdi, new_sp=%rsi): push callee-saved registers, save %rsp, load the
 // other stack, pop its registers, return into it. sf_context_start: first return of a new fiber;
 // %r12 holds the argument and %r13 the entry function (placed there by Fiber::init).
+// sf_context_enter(save_sp=%rdi, top=%rsi, entry=%rdx, arg=%rcx): save as sf_context_switch does,
+// call entry(arg) with %rsp = top (16-byte aligned, so the callee sees the ABI's alignment), then
+// resume the context whose saved %rsp entry returned.
 asm(R"(
   .text
   .globl sf_context_switch
@@ -58,6 +61,28 @@ sf_context_start:
   callq *%r13
   ud2
   .size sf_context_start,.-sf_context_start
+  .globl sf_context_enter
+  .type sf_context_enter,@function
+sf_context_enter:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  movq %rcx, %rdi
+  callq *%rdx
+  movq %rax, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size sf_context_enter,.-sf_context_enter
 )");
 
 namespace sf {
@@ -150,7 +175,7 @@ Fiber::~Fiber() {
   if (stack_base) give_back_stack(static_cast<char*>(stack_base));
 }
 
-void Fiber::init(void (*entry)(void*), void* arg) {
+void Fiber::prepare() {
   if (!stack_base) {
     stack_base = take_stack();
     stack_size = kFiberStackBytes;
@@ -160,8 +185,11 @@ void Fiber::init(void (*entry)(void*), void* arg) {
   // Frames of the previous life never returned: their redzones are still poisoned.
   __asan_unpoison_memory_region(stack_base, stack_size);
 #endif
-  auto top = reinterpret_cast<uintptr_t>(stack_base) + stack_size;
-  top &= ~uintptr_t{15};
+}
+
+void Fiber::init(void (*entry)(void*), void* arg) {
+  prepare();
+  auto top = reinterpret_cast<uintptr_t>(this->top());
   auto* slots = reinterpret_cast<void**>(top - 72);
   slots[0] = nullptr;                                      // r15
   slots[1] = nullptr;                                      // r14
@@ -186,6 +214,15 @@ void fiber_switch_annotated(Fiber& from, Fiber& to, bool from_exits) {
 #endif
   g_switching_from = &from;
   sf_context_switch(&from.sp, to.sp);
+  finish_switch(from);
+}
+
+void fiber_enter_annotated(Fiber& from, Fiber& to, void* (*entry)(void*), void* arg) {
+#ifdef SF_ASAN
+  __sanitizer_start_switch_fiber(&from.asan_fake_stack, to.stack_base, to.stack_size);
+#endif
+  g_switching_from = &from;
+  sf_context_enter(&from.sp, to.top(), entry, arg);
   finish_switch(from);
 }
 

@@ -23,7 +23,11 @@ struct Fiber {
   Fiber& operator=(const Fiber&) = delete;
   ~Fiber();
 
-  // Prepare a fresh stack so that the first switch into this fiber calls entry(arg).
+  // Takes a stack if the fiber has none, and forgets what the stack held: it starts afresh.
+  void prepare();
+  // The first call on a prepared stack (fiber_enter) has its frame just below.
+  void* top() const { return static_cast<char*>(stack_base) + stack_size; }
+  // prepare(), and lay out the stack so that the first fiber_switch into it calls entry(arg).
   void init(void (*entry)(void*), void* arg);
   // Exchange stacks (and their saved state) with `other`: hands the running stack to another
   // thread slot whose own stack is not in use.
@@ -50,6 +54,9 @@ struct Fiber {
 
 }  // namespace sf
 extern "C" void sf_context_switch(void** save_sp, void* new_sp);
+// Saves the caller's context as sf_context_switch does, then calls entry(arg) on the stack below
+// `top`; when entry returns a saved stack pointer, resumes that context.
+extern "C" void sf_context_enter(void** save_sp, void* top, void* (*entry)(void*), void* arg);
 namespace sf {
 
 // Suspend `from` and resume `to`. `from_exits` tells sanitizers that `from` will never resume.
@@ -61,6 +68,20 @@ inline void fiber_switch(Fiber& from, Fiber& to, bool from_exits = false) {
 #else
   (void)from_exits;
   sf_context_switch(&from.sp, to.sp);
+#endif
+}
+// Suspend `from` and start the prepared fiber `to` by calling entry(arg) on its stack. A fiber
+// started so ends by returning the saved stack pointer of the context to resume (fiber_exit_to).
+// Unlike a first switch that returns into a laid-out stack, the start pops nothing from the CPU's
+// return predictor and the end pushes nothing onto it: after a fiber that ran and ended, the
+// resumed context's returns are predicted again. bench: a round trip into a fresh fiber and back,
+// from 8 calls deep, 63 -> 13 ns (each return after a plain switch mispredicts).
+void fiber_enter_annotated(Fiber& from, Fiber& to, void* (*entry)(void*), void* arg);
+inline void fiber_enter(Fiber& from, Fiber& to, void* (*entry)(void*), void* arg) {
+#ifdef SF_ASAN
+  fiber_enter_annotated(from, to, entry, arg);
+#else
+  sf_context_enter(&from.sp, to.top(), entry, arg);
 #endif
 }
 // The first thing a new fiber's entry function calls (completes the sanitizer handshake).
