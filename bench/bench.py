@@ -284,6 +284,10 @@ class Bench:
     def switch(self):
         self.ns_rows("fiber switch", "switch", [self.sf, "switch", str(self.cfg["switch_n"])],
                      (("raw_fiber_switch_ns", "raw fiber_switch (core/src/fiber.h), no engine"),
+                      ("fresh_round_trip_enter_ns", "round trip from 8 calls deep into a fresh fiber that ends, "
+                       "started by a call (fiber_enter, as the engine starts threads)"),
+                      ("fresh_round_trip_switch_ns", "the same round trip, started on a laid-out stack and "
+                       "ended by a switch (Fiber::init, fiber_switch)"),
                       ("cpu_relax_ns_per_point", "2 threads handing over with cpu_relax()"),
                       ("preempt_ns_per_point", "2 threads, forced preemption at every point")))
         # sf_bench parts: each figure is the difference from an execution without it, per item.

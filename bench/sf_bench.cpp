@@ -301,6 +301,55 @@ Ns raw_switch_ns(uint64_t switches) {
   return Ns{since(t0) * 1e9 / (2 * rounds), cpu * 1e9 / (2 * rounds)};
 }
 
+// A round trip from 8 calls deep into a fresh fiber that ends at once, started the way the engine
+// starts a thread (fiber_enter: by a call; it ends by returning the context to resume), or on a
+// laid-out stack and ended by a switch (Fiber::init and fiber_switch). The second leaves the CPU's
+// return predictor holding the other fiber's return addresses, so the returns after it mispredict.
+struct RoundTrip {
+  sf::Fiber host, f;
+};
+RoundTrip* g_rt = nullptr;
+volatile uint64_t g_depth_sink = 0;
+
+void* enter_entry(void*) {
+  sf::fiber_first_entry(g_rt->f);
+  return g_rt->host.sp;
+}
+[[noreturn]] void init_entry(void*) {
+  sf::fiber_first_entry(g_rt->f);
+  sf::fiber_switch(g_rt->f, g_rt->host, true);
+  __builtin_unreachable();
+}
+template <bool kByEnter>
+[[gnu::noinline]] void round_trip() {
+  if constexpr (kByEnter) {
+    g_rt->f.prepare();
+    sf::fiber_enter(g_rt->host, g_rt->f, &enter_entry, nullptr);
+  } else {
+    g_rt->f.init(&init_entry, nullptr);
+    sf::fiber_switch(g_rt->host, g_rt->f);
+  }
+}
+template <bool kByEnter, int kDepth>
+[[gnu::noinline]] void round_trip_from_depth() {
+  if constexpr (kDepth == 0) {
+    round_trip<kByEnter>();
+  } else {
+    round_trip_from_depth<kByEnter, kDepth - 1>();
+    g_depth_sink = g_depth_sink + 1;  // not a tail call: the depth is real
+  }
+}
+template <bool kByEnter>
+Ns fresh_round_trip_ns(uint64_t rounds) {
+  static RoundTrip rt;
+  g_rt = &rt;
+  auto t0 = Clock::now();
+  double c0 = cpu_now();
+  for (uint64_t i = 0; i < rounds; ++i) round_trip_from_depth<kByEnter, 8>();
+  double cpu = cpu_now() - c0;
+  return Ns{since(t0) * 1e9 / rounds, cpu * 1e9 / rounds};
+}
+
 // Every decision: switch when there is someone to switch to (option 1 of ChoiceKind::thread).
 class AlwaysPreempt final : public sf::ChoiceSource {
  public:
@@ -354,16 +403,20 @@ int run_switch(int argc, char** argv) {
   uint64_t n = 0;
   if (argc != 3 || !parse_u64(argv[2], n) || n < 2) return usage();
   Ns raw = raw_switch_ns(n);
+  Ns by_enter = fresh_round_trip_ns<true>(n / 2);
+  Ns by_switch = fresh_round_trip_ns<false>(n / 2);
   sf::RandomSource any(1);  // cpu_relax with one other runnable thread makes no decision
   Handoff relax = engine_handoff(&relax_body, any, n);
   AlwaysPreempt always;
   Handoff preempt = engine_handoff(&preempt_body, always, n);
   std::printf("{\"tool\":\"schedfuzz\",\"test\":\"switch\",\"switches_requested\":%" PRIu64
               ",\"raw_fiber_switch_ns\":%.2f,\"raw_fiber_switch_ns_cpu\":%.2f"
+              ",\"fresh_round_trip_enter_ns\":%.2f,\"fresh_round_trip_enter_ns_cpu\":%.2f"
+              ",\"fresh_round_trip_switch_ns\":%.2f,\"fresh_round_trip_switch_ns_cpu\":%.2f"
               ",\"cpu_relax_ns_per_point\":%.2f,\"cpu_relax_ns_per_point_cpu\":%.2f,\"cpu_relax_points\":%" PRIu64
               ",\"preempt_ns_per_point\":%.2f,\"preempt_ns_per_point_cpu\":%.2f,\"preempt_points\":%" PRIu64
               ",\"vmhwm_kib\":%ld}\n",
-              n, raw.wall, raw.cpu, relax.per_point.wall, relax.per_point.cpu, relax.steps, preempt.per_point.wall,
+              n, raw.wall, raw.cpu, by_enter.wall, by_enter.cpu, by_switch.wall, by_switch.cpu, relax.per_point.wall, relax.per_point.cpu, relax.steps, preempt.per_point.wall,
               preempt.per_point.cpu, preempt.steps, vmhwm_kib());
   return 0;
 }
