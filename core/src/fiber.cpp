@@ -34,18 +34,17 @@ extern "C" void sf_context_start();
 // call entry(arg) with %rsp = top (16-byte aligned, so the callee sees the ABI's alignment), then
 // resume the context whose saved %rsp entry returned.
 asm(R"(
-  .text
-  .globl sf_context_switch
-  .type sf_context_switch,@function
-sf_context_switch:
+  .macro sf_save_context save_sp
   pushq %rbp
   pushq %rbx
   pushq %r12
   pushq %r13
   pushq %r14
   pushq %r15
-  movq %rsp, (%rdi)
-  movq %rsi, %rsp
+  movq %rsp, (\save_sp)
+  .endm
+  .macro sf_resume_context new_sp
+  movq \new_sp, %rsp
   popq %r15
   popq %r14
   popq %r13
@@ -53,6 +52,13 @@ sf_context_switch:
   popq %rbx
   popq %rbp
   ret
+  .endm
+  .text
+  .globl sf_context_switch
+  .type sf_context_switch,@function
+sf_context_switch:
+  sf_save_context %rdi
+  sf_resume_context %rsi
   .size sf_context_switch,.-sf_context_switch
   .globl sf_context_start
   .type sf_context_start,@function
@@ -64,24 +70,11 @@ sf_context_start:
   .globl sf_context_enter
   .type sf_context_enter,@function
 sf_context_enter:
-  pushq %rbp
-  pushq %rbx
-  pushq %r12
-  pushq %r13
-  pushq %r14
-  pushq %r15
-  movq %rsp, (%rdi)
+  sf_save_context %rdi
   movq %rsi, %rsp
   movq %rcx, %rdi
   callq *%rdx
-  movq %rax, %rsp
-  popq %r15
-  popq %r14
-  popq %r13
-  popq %r12
-  popq %rbx
-  popq %rbp
-  ret
+  sf_resume_context %rax
   .size sf_context_enter,.-sf_context_enter
 )");
 
