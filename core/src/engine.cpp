@@ -33,8 +33,8 @@ const Trace& Engine::trace() const { return impl_->build_trace(); }
 const std::vector<Decision>& Engine::decisions() const { return impl_->decisions; }
 
 void Engine::Impl::reset() {
-  // A thread's slot is set up when the thread starts (begin_thread); only its weak-memory views are
-  // zeroed here, if the last execution used them, and only as far as it did.
+  // A thread's slot is set up when the thread is created (begin_thread); only its weak-memory
+  // views are zeroed here, if the last execution used them, and only as far as it did.
   uint32_t used = !weak ? 0 : nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
   if (used) {
     for (uint32_t t = 0; t < nthreads; ++t) {
