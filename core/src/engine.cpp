@@ -382,9 +382,10 @@ void Engine::Impl::run_nested(uint32_t child) {
   }
   // The child's exit, as thread_exit does it; the joiner has just woken, so someone can run.
   exit_bookkeeping(child);
-  uint32_t next = pick_next();
+  // Usually the joiner is the only thread that can run: it runs on, with no decision and no call.
+  uint32_t next = (runnable & ~(1u << child)) == 1u << parent ? parent : pick_next();
   current = parent;
-  if (next != parent) switch_to(next);  // the joiner itself usually runs on
+  if (next != parent) switch_to(next);
 }
 
 void Engine::Impl::wake_blocked(WaitKind w, uint32_t id) {
