@@ -7,8 +7,9 @@
 
 namespace sf {
 
-// Runs the execution the source just made once more, recording its decisions into r. Sets
-// r.divergence if it did not fail the same way: the model depends on something outside the engine.
+// Runs the execution the source just made once more, with the caller's options (the trace on, as
+// a rule), recording its decisions and trace hash into r. Sets r.divergence if it did not fail the
+// same way: the model depends on something outside the engine.
 static void record_again(Engine& engine, Body body, void* arg, ChoiceSource& source, RunOptions opts,
                          ExploreResult& r) {
   source.rewind();
@@ -16,6 +17,7 @@ static void record_again(Engine& engine, Body body, void* arg, ChoiceSource& sou
   const Outcome& again = engine.run(body, arg, source, opts);
   source.end_execution();
   r.decisions = engine.decisions();
+  r.outcome.trace_hash = again.trace_hash;
   if (again.kind != r.outcome.kind || again.message != r.outcome.message || again.step != r.outcome.step ||
       again.thread != r.outcome.thread) {
     r.divergence = "the failing execution did not fail the same way when run again (" +
@@ -30,8 +32,8 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
   RunOptions fast = opts;
   fast.record_events = false;
   // A source that can repeat an execution spares the loop recording decisions: a failing execution
-  // is run once more to record them (record_again()).
-  fast.record_decisions = opts.record_decisions && !source.rewindable;
+  // is run once more to record them and its trace (record_again()).
+  fast.record_decisions = !source.rewindable;
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   double next_progress = budget.progress_seconds;
@@ -51,7 +53,7 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
       if (fast.record_decisions) {
         r.decisions = engine.decisions();
       } else {
-        record_again(engine, body, arg, source, fast, r);
+        record_again(engine, body, arg, source, opts, r);
       }
       break;
     }
@@ -65,9 +67,10 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
   }
   r.seconds = elapsed();
   r.exhausted = source.exhausted() && r.divergence.empty();
-  if (r.found && r.divergence.empty()) {
-    // Run the failing schedule once more with the trace on: it fills in the trace hash and
-    // checks on the spot that the failure replays.
+  if (r.found && r.divergence.empty() && fast.record_decisions) {
+    // Run the failing schedule once more with the trace on: it fills in the trace hash and checks
+    // on the spot that the failure replays. For a rewound source record_again() did both: it ran
+    // the failing execution again with the trace on and compared the two failures.
     ReplayResult again = replay(engine, body, arg, r.decisions, opts);
     r.outcome.trace_hash = again.outcome.trace_hash;
   }
