@@ -71,7 +71,7 @@ inline void fiber_switch(Fiber& from, Fiber& to, bool from_exits = false) {
 #endif
 }
 // Suspend `from` and start the prepared fiber `to` by calling entry(arg) on its stack. A fiber
-// started so ends by returning the saved stack pointer of the context to resume (fiber_exit_to).
+// started so ends by returning the saved stack pointer of the context to resume (see fiber_main).
 // Unlike a first switch that returns into a laid-out stack, the start pops nothing from the CPU's
 // return predictor and the end pushes nothing onto it: after a fiber that ran and ended, the
 // resumed context's returns are predicted again. `sf_bench switch`: a round trip from 8 calls deep
