@@ -77,7 +77,10 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   opts = o;
   weak = o.memory == MemoryMode::lkmm;
   tso = o.memory == MemoryMode::tso;
-  quiet = o.memory == MemoryMode::sc && !o.record_events && !o.feedback;
+  lane = o.record_events || o.feedback     ? Lane::general
+         : o.memory == MemoryMode::sc        ? Lane::sc
+         : weak && !o.record_decisions       ? Lane::lkmm
+                                             : Lane::general;
   keep_decisions = o.record_decisions;
   body = b;
   body_arg = arg;

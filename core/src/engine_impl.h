@@ -258,12 +258,16 @@ struct Engine::Impl {
     }
     switch_to(pick_thread(true));
   }
-  // The access paths' fast lane (memory.cpp): in a `quiet` run (sc, no events, no feedback) a
-  // schedule point that needs no call (no step limit, no decision to ask the source for, room to
-  // record the one it answered in advance) is taken without the machinery of the general path, so
-  // that the whole access runs without a call or a stack frame. point_is_quiet() changes nothing;
-  // take_quiet_point() then does exactly what schedule_point() would.
-  bool quiet = false;
+  // The access paths' fast lanes (memory.cpp, sync.cpp): in a run that records no events and no
+  // feedback, a schedule point that needs no call (no step limit, no decision to ask the source
+  // for, room to record the one it answered in advance) is taken without the machinery of the
+  // general path, so that the whole access runs without a call or a stack frame. `lane` says which
+  // fast lane the run's accesses take: sc's (the access as sc does it), lkmm's (with views, for an
+  // access whose choices, if any, the source answered in advance; only when decisions are not
+  // kept), or none. point_is_quiet() changes nothing; take_quiet_point() then does exactly what
+  // schedule_point() would.
+  enum class Lane : uint8_t { general, sc, lkmm };
+  Lane lane = Lane::general;
   [[gnu::always_inline]] bool point_is_quiet() const {
     if (steps >= opts.max_steps) return false;
     if (!(runnable & ~(1u << current))) return true;
@@ -412,6 +416,9 @@ struct Engine::Impl {
   uint64_t rmw_general(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const std::source_location& w);
   void fence_general(rt::Fence f, const std::source_location& w);
   void fence_effects(rt::Fence f);
+  void fence_views(rt::Fence f);  // lkmm: the views' part of fence_effects
+  // lkmm: the views' part of a load that reads ring slot `chosen`
+  void read_views(const Location& L, uint32_t loc, uint32_t chosen, uint32_t view, rt::Order o);
   // tso
   void maybe_flush();                    // at a schedule point: perhaps drain one buffered store
   void flush_one(uint32_t tid);          // the oldest store of thread tid reaches memory
@@ -445,6 +452,11 @@ struct Engine::Impl {
     l.owner = kNone;
     th.unlocked_before = true;
     wake(WaitKind::lock, static_cast<uint32_t>(&l - locks.data()));
+  }
+  // Weak memory: what an unlock publishes for the next holder (its current view).
+  void publish_lock_view(uint32_t id) {
+    lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
+    copy_entries(lock_views.at(id), me().cur(), lock_view_len[id]);
   }
   void lock_general(uint32_t id, const std::source_location& w);    // out of line, for the fast lane
   void unlock_general(uint32_t id, const std::source_location& w);

@@ -58,8 +58,8 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 // Adds a store at modification-order position `ts`. `base` (weak only) is the view it publishes.
 // Stores live in a ring of the last kHistory created; the caller never lets an insertion evict
 // the store that is last in modification order.
-void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const uint32_t* base,
-                                uint32_t ts) {
+[[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel,
+                                                            const uint32_t* base, uint32_t ts) {
   uint32_t slot = append_record(L, v, rel, ts);
   if (weak) {
     size_t vs = size_t{loc} * kHistory + slot;
@@ -104,6 +104,41 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   if (m == 0) return append;
   uint32_t k = decide(ChoiceKind::store, m + 1);
   return k == 0 ? append : cand[m - k];
+}
+
+// lkmm: what reading the store in ring slot `chosen` does to the reader's views (`view`: its current
+// view of the location before the load).
+[[gnu::always_inline]] inline void Engine::Impl::read_views(const Location& L, uint32_t loc, uint32_t chosen,
+                                                          uint32_t view, rt::Order o) {
+  ThreadSlot& th = me();
+  uint32_t ts = L.hist[chosen].ts;
+  th.cur().at[loc] = std::max(view, ts);
+  size_t slot = size_t{loc} * kHistory + chosen;
+  const uint32_t* mv = store_view(slot);
+  // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
+  // accesses through it; without dependency tracking, such a load is modelled as an acquire.
+  if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur(), mv, store_view_len[slot]);
+  view_join(th.acq(), mv, store_view_len[slot]);
+  th.acq().at[loc] = std::max(th.acq().at[loc], ts);
+}
+
+// lkmm: a fence's effect on the thread's views (and, for smp_mb, on the global one).
+[[gnu::always_inline]] inline void Engine::Impl::fence_views(rt::Fence f) {
+  ThreadSlot& th = me();
+  uint32_t n = std::min(nlocs, kMaxWeakLocations);
+  switch (f) {
+    case rt::Fence::rmb:
+      view_join(th.cur(), th.acq());
+      break;
+    case rt::Fence::wmb:
+      copy_entries(th.rel(), th.cur(), n);
+      break;
+    case rt::Fence::mb:
+      view_join(th.cur(), th.acq());
+      view_join(th.cur(), mb_view());
+      copy_entries_to(n, th.cur(), mb_view(), th.rel());
+      break;
+  }
 }
 
 uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_location& w) {
@@ -151,15 +186,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
       }
       if (n > 1) chosen = allowed[decide(ChoiceKind::read, n)];
     }
-    uint32_t ts = L.hist[chosen].ts;
-    th.cur().at[loc] = std::max(view, ts);
-    size_t slot = size_t{loc} * kHistory + chosen;
-    const uint32_t* mv = store_view(slot);
-    // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
-    // accesses through it; without dependency tracking, such a load is modelled as an acquire.
-    if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur(), mv, store_view_len[slot]);
-    view_join(th.acq(), mv, store_view_len[slot]);
-    th.acq().at[loc] = std::max(th.acq().at[loc], ts);
+    read_views(L, loc, chosen, view, o);
   }
   const StoreRecord& s = L.hist[chosen];
   if (opts.feedback) feedback_rf(s.site, chosen != L.newest);
@@ -225,15 +252,17 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
   return arg;
 }
 
-// The read-modify-write core shared by rmw(), a successful cmpxchg() and the sc fast lane: reads the
-// newest store (atomicity), continues its release sequence, appends the new value. `quiet`: the
-// caller knows the run is a quiet one (sc: no store buffers, no views, no feedback), which lets the
-// compiler drop those paths from its copy.
+// The read-modify-write core shared by rmw(), a successful cmpxchg() and the fast lanes: reads the
+// newest store (atomicity), continues its release sequence, appends the new value. `lane`: the
+// caller knows the run takes that fast lane (sc: no store buffers, no views; lkmm: views, no store
+// buffers; both: no feedback), which lets the compiler drop the other paths from its copy.
+using Lane = Engine::Impl::Lane;
 [[gnu::always_inline]] static inline uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op,
                                                        rt::Order o, uint64_t* old_out, uint32_t* read_step,
-                                                       bool quiet = false) {
-  bool tso = !quiet && e.tso;
-  bool weak = !quiet && e.weak;
+                                                       Lane lane = Lane::general) {
+  bool general = lane == Lane::general;
+  bool tso = general && e.tso;
+  bool weak = lane == Lane::lkmm || (general && e.weak);
   Location& L = e.locs[loc];
   ThreadSlot& th = e.me();
   bool full = o == rt::Order::full;
@@ -244,16 +273,17 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
     full = acquire = release = true;
   }
   auto full_fence = [&] {
-    if (quiet) {
-      e.fence_clocks(rt::Fence::mb);  // all that fence_effects does under sc
-    } else {
+    if (general) {
       e.fence_effects(rt::Fence::mb);
+    } else {  // what fence_effects does without store buffers
+      e.fence_clocks(rt::Fence::mb);
+      if (weak) e.fence_views(rt::Fence::mb);
     }
   };
   if (full) full_fence();
   const StoreRecord& prev = L.hist[L.newest];
   *read_step = prev.step;
-  if (!quiet && e.opts.feedback) e.feedback_rf(prev.site, false);
+  if (general && e.opts.feedback) e.feedback_rf(prev.site, false);
   uint64_t old = prev.value;
   uint64_t nv = apply(op, old, nv_arg);
   if (acquire) {
@@ -346,22 +376,7 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
 void Engine::Impl::fence_effects(rt::Fence f) {
   if (tso && f == rt::Fence::mb) drain(current);  // on x86 only smp_mb does anything at run time
   fence_clocks(f);
-  if (!weak) return;
-  ThreadSlot& th = me();
-  uint32_t n = std::min(nlocs, kMaxWeakLocations);
-  switch (f) {
-    case rt::Fence::rmb:
-      view_join(th.cur(), th.acq());
-      break;
-    case rt::Fence::wmb:
-      copy_entries(th.rel(), th.cur(), n);
-      break;
-    case rt::Fence::mb:
-      view_join(th.cur(), th.acq());
-      view_join(th.cur(), mb_view());
-      copy_entries_to(n, th.cur(), mb_view(), th.rel());
-      break;
-  }
+  if (weak) fence_views(f);
 }
 
 void Engine::Impl::fence(rt::Fence f, const std::source_location& w) {
@@ -447,25 +462,76 @@ void Engine::Impl::maybe_flush() {
   }
 }
 
+// lkmm's fast lane (engine_impl.h) for a load, a store and a read-modify-write: each returns false,
+// having changed nothing, when the access needs the general path. A load takes it when it reads the
+// newest store it may read without asking the source: its view allows no other, or the source
+// answered the read choice in advance (newest_run); a store, when it has seen the last store to the
+// location, so that it can only go last in modification order (store_position makes no choice).
+[[gnu::always_inline]] static inline bool lkmm_lane_load(Engine::Impl& e, uint32_t loc, rt::Order o, uint64_t* out) {
+  const Location& L = e.locs[loc];
+  if (!e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
+  ThreadSlot& th = e.me();
+  uint32_t view = th.cur().at[loc];
+  uint32_t n = 1;  // the stores it may read: those not before its view
+  if (view < L.max_ts) {
+    n = 0;
+    uint32_t kept = std::min(L.count, kHistory);
+    for (uint32_t i = 0; i < kept; ++i) n += L.hist[i].ts >= view;
+    if (n > 1 && !e.source->newest_run) return false;
+  }
+  e.take_quiet_point();
+  if (n > 1) {  // decide() answering from the run: option 0, the newest
+    --e.source->newest_run;
+    e.note_decision(Decision{ChoiceKind::read, n, 0});
+  }
+  e.read_views(L, loc, L.newest, view, o);
+  const StoreRecord& s = L.hist[L.newest];
+  (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
+  *out = s.value;
+  return true;
+}
+[[gnu::always_inline]] static inline bool lkmm_lane_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o) {
+  Location& L = e.locs[loc];
+  if (o == rt::Order::full || !e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
+  ThreadSlot& th = e.me();
+  if (th.cur().at[loc] < L.max_ts) return false;
+  e.take_quiet_point();
+  bool release = o == rt::Order::release;
+  e.insert_store(L, loc, v, release ? th.clock : th.fence_rel, release ? th.cur().at : th.rel().at,
+                 L.max_ts + kTsStep);
+  if (release) e.tick();
+  return true;
+}
+
 namespace rt {
 // The entry points: on their fast lanes the whole operation is this one call from model code; the
 // general path is a second, out-of-line call.
 uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   Engine::Impl& e = *g_engine;
-  // Without views and with a free slot (below kMaxLocations, as locs never grows past it), the
-  // location is its record alone.
-  if (!e.weak && e.nlocs < e.locs.size()) {
-    uint32_t id = e.nlocs++;
-    e.init_location(e.locs[id], name, init, kind);
-    return id;
+  // With a free slot (below kMaxLocations, as locs never grows past it) and, under weak memory,
+  // room in the view tables, the location is its record (and its initial store's empty view).
+  uint32_t id = e.nlocs;
+  if (id < e.locs.size()) {
+    if (!e.weak) {
+      e.nlocs = id + 1;
+      e.init_location(e.locs[id], name, init, kind);
+      return id;
+    }
+    if (id < kMaxWeakLocations && size_t{id + 1} * kHistory <= e.store_views.slots() &&
+        id + 1 <= e.store_views.stride()) {
+      e.nlocs = id + 1;
+      e.init_location(e.locs[id], name, init, kind);
+      e.store_view_len[size_t{id} * kHistory] = 0;
+      return id;
+    }
   }
   return e.new_location_general(name, init, kind);
 }
-// load, store, rmw and fence first try the fast lane of a quiet run (engine_impl.h): the access as sc
-// does it, with no call; anything else takes the general path, which starts over.
+// load, store, rmw and fence first try the fast lane of their run (engine_impl.h); anything else
+// takes the general path, which starts over.
 uint64_t load(uint32_t loc, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.quiet) {
+  if (e.lane == Lane::sc) {
     const Location& L = e.locs[loc];
     if (e.point_is_quiet() && e.owner_alive(L.owner_block)) {
       e.take_quiet_point();
@@ -474,12 +540,15 @@ uint64_t load(uint32_t loc, Order o, const Where& w) {
       (o == Order::acquire ? th.clock : th.acq_pending).join(s.rel);
       return s.value;
     }
+  } else if (e.lane == Lane::lkmm) {
+    uint64_t v;
+    if (lkmm_lane_load(e, loc, o, &v)) return v;
   }
   return e.load_general(loc, o, w);
 }
 void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.quiet && o != Order::full) {
+  if (e.lane == Lane::sc && o != Order::full) {
     Location& L = e.locs[loc];
     if (e.point_is_quiet() && e.owner_alive(L.owner_block)) {
       e.take_quiet_point();
@@ -489,16 +558,22 @@ void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
       if (release) e.tick();
       return;
     }
+  } else if (e.lane == Lane::lkmm) {
+    if (lkmm_lane_store(e, loc, v, o)) return;
   }
   e.store_general(loc, v, o, w);
 }
 uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.quiet && e.point_is_quiet() && e.owner_alive(e.locs[loc].owner_block)) {
+  if (e.lane != Lane::general && e.point_is_quiet() && e.owner_alive(e.locs[loc].owner_block)) {
     e.take_quiet_point();
     uint64_t old = 0;
     uint32_t read_step = 0;
-    rmw_core(e, loc, arg, op, o, &old, &read_step, true);
+    if (e.lane == Lane::sc) {
+      rmw_core(e, loc, arg, op, o, &old, &read_step, Lane::sc);
+    } else {
+      rmw_core(e, loc, arg, op, o, &old, &read_step, Lane::lkmm);
+    }
     return old;
   }
   return e.rmw_general(loc, op, arg, o, w);
@@ -508,9 +583,10 @@ uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
 }
 void fence(Fence f, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.quiet && e.point_is_quiet()) {
+  if (e.lane != Lane::general && e.point_is_quiet()) {
     e.take_quiet_point();
     e.fence_clocks(f);
+    if (e.lane == Lane::lkmm) e.fence_views(f);
     return;
   }
   e.fence_general(f, w);

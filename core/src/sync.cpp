@@ -171,10 +171,7 @@ void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
     fail(FailureKind::bad_unlock, nullptr, "spin_unlock of a lock this thread does not hold", &w);
   }
   if (tso) drain(current);  // earlier stores reach memory before the lock is seen free
-  if (weak) {
-    lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
-    copy_entries(lock_views.at(id), me().cur(), lock_view_len[id]);
-  }
+  if (weak) publish_lock_view(id);
   release_lock(l);
   record(Op::spin_unlock, id, w);
 }
@@ -254,11 +251,11 @@ uint32_t new_var(const char* name, LocKind kind) { return g_engine->new_var(name
   g_engine->var_access(var, is_write, shown, w);
 }
 uint32_t new_lock(const char* name) { return g_engine->new_lock(name); }
-// spin_lock of a free lock and spin_unlock by its holder take the fast lane of a quiet run
-// (engine_impl.h) when their schedule point needs no call; anything else the general path.
+// spin_lock of a free lock and spin_unlock by its holder take their run's fast lane (engine_impl.h)
+// when their schedule point needs no call; anything else the general path.
 void lock(uint32_t lk, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.quiet && e.locks[lk].owner == kNone && e.point_is_quiet()) {
+  if (e.lane != Engine::Impl::Lane::general && e.locks[lk].owner == kNone && e.point_is_quiet()) {
     e.take_quiet_point();
     e.acquire_lock_effects(e.locks[lk]);
     return;
@@ -268,8 +265,9 @@ void lock(uint32_t lk, const Where& w) {
 [[gnu::flatten]] bool trylock(uint32_t lk, const Where& w) { return g_engine->trylock(lk, w); }
 void unlock(uint32_t lk, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.quiet && e.locks[lk].owner == e.current && e.point_is_quiet()) {
+  if (e.lane != Engine::Impl::Lane::general && e.locks[lk].owner == e.current && e.point_is_quiet()) {
     e.take_quiet_point();
+    if (e.weak) e.publish_lock_view(lk);
     e.release_lock(e.locks[lk]);
     return;
   }

@@ -16,6 +16,19 @@ constexpr uint64_t trial_starts(uint32_t shift) {
 }
 inline constexpr uint64_t kTrialStarts[7] = {0, trial_starts(1), trial_starts(2), trial_starts(3),
                                              trial_starts(4), trial_starts(5), trial_starts(6)};
+// x / shift for x <= 64 as a multiply and a shift: a division would be the slowest instruction of
+// the path that refills a run of defaults.
+inline constexpr uint32_t kShiftReciprocal[7] = {0, 65536, 32768, 21846, 16384, 13108, 10923};
+constexpr uint32_t divide_by_shift(uint32_t x, uint32_t shift) { return (x * kShiftReciprocal[shift]) >> 16; }
+constexpr bool divide_by_shift_is_exact() {
+  for (uint32_t shift = 1; shift <= 6; ++shift) {
+    for (uint32_t x = 0; x <= 64; ++x) {
+      if (divide_by_shift(x, shift) != x / shift) return false;
+    }
+  }
+  return true;
+}
+static_assert(divide_by_shift_is_exact());
 
 // Each execution draws how often to preempt (1/2 .. 1/64 of the schedule points) and how often a
 // load reads an older store (1/2 or 1/4; with 1/8 as well, the bundled weak-memory bug variants took
@@ -72,10 +85,10 @@ class RandomSource final : public ChoiceSource {
     uint64_t starts = kTrialStarts[shift];
     uint64_t hits = (r - starts) & ~r & (starts << (shift - 1));
     if (hits) {
-      run = static_cast<uint32_t>(std::countr_zero(hits)) / shift;
+      run = divide_by_shift(static_cast<uint32_t>(std::countr_zero(hits)), shift);
       return true;
     }
-    run = 64 / shift;
+    run = divide_by_shift(64, shift);
     return false;
   }
   // The choice right after a run: non-default if the run ended at a hit (then the next run is
