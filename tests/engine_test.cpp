@@ -265,6 +265,77 @@ TEST(Engine, ModelExceptionIsReported) {
   EXPECT_EQ(r.outcome.kind, FailureKind::model_exception);
 }
 
+
+// A failed execution is abandoned, not unwound: no model code runs after the failure. Neither a
+// catch (...) around the failing check nor a destructor runs, on the failing thread or on one that
+// is suspended; an exception a spawned thread throws ends the execution before thread 0 runs on.
+TEST(Engine, AFailedExecutionIsAbandonedNotUnwound) {
+  static int ran_after = 0;
+  static bool failing = false;
+  struct Guard {
+    ~Guard() { ran_after += failing; }
+  };
+  test::FnBody checks{[] {
+    Guard g0;
+    shared<int> x{0, "x"};
+    thread t = spawn([&] {
+      Guard gt;
+      WRITE_ONCE(x, 1);
+      try {
+        failing = READ_ONCE(x) == 2;
+        check(!failing, "t saw 2");
+      } catch (...) {
+        ++ran_after;
+      }
+    });
+    Guard g1;
+    try {
+      WRITE_ONCE(x, 2);
+      failing = READ_ONCE(x) == 1;
+      check(!failing, "thread 0 saw 1");
+    } catch (...) {
+      ++ran_after;
+    }
+    join(t);
+  }};
+  test::FnBody throws{[] {
+    shared<int> x{0, "x"};
+    thread t = spawn([&] {
+      WRITE_ONCE(x, 1);
+      failing = true;
+      throw std::runtime_error("boom");
+    });
+    for (int i = 0; i < 4; ++i) {
+      ran_after += failing;
+      WRITE_ONCE(x, 2);
+    }
+    ran_after += failing;
+    join(t);
+  }};
+  for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
+    Engine e;
+    RandomSource src(3);
+    RunOptions o;
+    o.memory = mode;
+    std::set<std::string> messages;
+    for (int i = 0; i < 3000; ++i) {  // not scaled down: both failures must show in every mode
+      ran_after = 0;
+      failing = false;
+      Outcome r = e.run(&test::FnBody::call, &checks, src, o);
+      ASSERT_EQ(ran_after, 0) << memory_mode_name(mode) << ", execution " << i << ": " << r.message;
+      if (r.failed()) messages.insert(r.message.substr(0, r.message.find(" (")));
+      ran_after = 0;
+      failing = false;
+      r = e.run(&test::FnBody::call, &throws, src, o);
+      ASSERT_EQ(r.kind, FailureKind::model_exception);
+      EXPECT_EQ(r.message, "model code threw: boom");
+      EXPECT_EQ(r.thread, 1u);
+      ASSERT_EQ(ran_after, 0) << memory_mode_name(mode) << ", execution " << i;
+    }
+    EXPECT_EQ(messages, (std::set<std::string>{"t saw 2", "thread 0 saw 1"})) << memory_mode_name(mode);
+  }
+}
+
 // A reader dereferences an RCU-published node; the updater unpublishes it, waits for a grace
 // period (or not), and frees it.
 void rcu_reader_and_updater(bool grace_period) {
@@ -587,10 +658,11 @@ TEST(Engine, PlainAccessesAreStepsButNotSchedulePoints) {
 }
 
 // Joined threads that run as calls on their joiner's stack (RunOptions::inline_joins), in every
-// situation the unwinding must handle: a failure in the inlined thread (on the host's stack, and on
-// a spawned thread's), a failure elsewhere while an inlined thread is preempted, a chain of them, a
-// deadlock. Every execution must end with every thread's locals destroyed, and report the same as
-// with the switch to a fiber.
+// situation the end of an execution must handle: a failure in the inlined thread (on the host's
+// stack, and on a spawned thread's), a failure elsewhere while an inlined thread is preempted, a
+// chain of them, a deadlock. A passing execution ends with every thread's locals destroyed; a failed
+// one is abandoned with the same locals alive as with the switch to a fiber (no destructor runs
+// after a failure), and reports the same.
 struct LiveCount {
   static inline int live = 0;
   LiveCount() { ++live; }
@@ -628,7 +700,7 @@ void inline_join_shapes_body() {
   join(b);
 }
 
-TEST(Engine, InlinedJoinsUnwindAndReportLikeSwitches) {
+TEST(Engine, InlinedJoinsEndAndReportLikeSwitches) {
   std::set<std::string> kinds;
   for (MemoryMode mode : {MemoryMode::sc, MemoryMode::lkmm}) {
     BoundedSource all(2, 1), all_again(2, 1);
@@ -640,12 +712,16 @@ TEST(Engine, InlinedJoinsUnwindAndReportLikeSwitches) {
     without.inline_joins = false;
     uint64_t executions = 0;
     while (!all.exhausted() && executions < test::budget(200000)) {
+      LiveCount::live = 0;
       Outcome o1 = e1.run(&test::FnBody::call, &b, all, with);
       all.end_execution();
-      ASSERT_EQ(LiveCount::live, 0) << "execution " << executions << ": " << o1.message;
+      int live1 = LiveCount::live;
+      if (!o1.failed()) ASSERT_EQ(live1, 0) << "execution " << executions;
+      LiveCount::live = 0;
       Outcome o2 = e2.run(&test::FnBody::call, &b, all_again, without);
       all_again.end_execution();
-      ASSERT_EQ(LiveCount::live, 0);
+      ASSERT_EQ(LiveCount::live, live1) << "execution " << executions << ": " << o1.message;
+      if (o1.failed()) ASSERT_GT(live1, 0) << "execution " << executions << ": " << o1.message;
       ASSERT_EQ(o1.trace_hash, o2.trace_hash) << "execution " << executions << ": " << o1.message;
       ASSERT_EQ(o1.message, o2.message);
       ASSERT_EQ(o1.thread, o2.thread);

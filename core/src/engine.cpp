@@ -6,6 +6,9 @@
 #include <exception>
 
 #include "engine_impl.h"
+#ifdef SF_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace sf {
 
@@ -97,33 +100,16 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   if (weak && !thread_views.slots()) reserve_views(0, 0);
   runnable = 1;
   current = 0;
-  run_thread_body(0);
-  if (!aborting && !outcome.failed()) {
-    // Thread 0 is done; the others (if any) run until the last one hands back to this context.
-    exit_bookkeeping(0);
-    if (runnable) {
-      current = pick_next();
-      switch_into(host(), current);
-    } else if (blocked) {
-      report_deadlock_if_blocked(0);
-    }
-  }
+  run_threads();
 
-  // Every thread finished, or the execution failed. Unwind the threads that are still suspended:
-  // each resumes inside the primitive it stopped in, which throws AbortExecution.
+  // Every thread finished, or the execution failed and was abandoned: the threads that had not
+  // finished keep their frames where they were (a fiber's stack is laid out afresh when it next
+  // starts a thread); what the engine holds for them, their callables, is destroyed here.
   if (outcome.failed()) {
     aborting = true;
     for (uint32_t t = 1; t < nthreads; ++t) {
       ThreadSlot& th = threads[t];
-      if (th.state == ThreadState::finished || th.state == ThreadState::free) continue;
-      if (th.started) {
-        // A thread with another running on top of its stack resumes through that one (which
-        // unwinds into it); the suspended context is the top of the chain.
-        uint32_t top = t;
-        while (threads[top].nested_child != kNone) top = threads[top].nested_child;
-        current = top;
-        fiber_switch(host(), threads[top].fiber);
-      } else if (th.has_task) {
+      if (th.has_task) {
         if (th.destroy) th.destroy(th.task);
         th.has_task = false;
       }
@@ -141,8 +127,39 @@ const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src, const Run
   return outcome;
 }
 
-// Runs thread `tid`'s code to its end, or until the execution is aborted; model exceptions become
-// the outcome.
+// Thread 0's body on the caller's stack, then the other threads (if any) until the last one hands
+// back to this context. A failure anywhere ends here at once: abort_to_run() returns to the setjmp
+// below with every thread's frames abandoned. Dropping them instead of unwinding them costs no
+// exception (the first one of a process took tens of microseconds, most of the time to a first
+// failure), and no model code runs after its execution has failed: no destructor, and no catch
+// (...) that could swallow the abort. Out of line, so that the setjmp's register spills stay here;
+// not instrumented by AddressSanitizer, whose frame bookkeeping does not survive the longjmp (the
+// model's code it calls is).
+[[gnu::noinline, clang::no_sanitize("address")]] bool Engine::Impl::run_threads() {
+  if (__builtin_setjmp(abort_point)) return false;
+  run_thread_body(0);
+  if (outcome.failed()) return false;
+  exit_bookkeeping(0);
+  if (runnable) {
+    current = pick_next();
+    switch_into(host(), current);  // returns when no thread can run, or a thread failed
+  } else if (blocked) {
+    report_deadlock_if_blocked(0);
+  }
+  return !outcome.failed();
+}
+
+// On the host's stack (thread 0's, or a thread's nested on it), after a failure.
+void Engine::Impl::abort_to_run() {
+  aborting = true;
+#ifdef SF_ASAN
+  __asan_handle_no_return();  // the abandoned frames' redzones
+#endif
+  __builtin_longjmp(abort_point, 1);
+}
+
+// Runs thread `tid`'s code to its end. A failure inside it never returns here (fail() abandons the
+// execution); an exception that model code throws and does not catch becomes one.
 void Engine::Impl::run_thread_body(uint32_t tid) {
   ThreadSlot* th = &threads[tid];
   try {
@@ -155,22 +172,13 @@ void Engine::Impl::run_thread_body(uint32_t tid) {
     // Under tso a thread's last stores may still be buffered: one more schedule point lets other
     // threads run (and read memory) before its exit drains them.
     if (tso && th->sb_count) schedule_point();
-  } catch (AbortExecution&) {
   } catch (std::exception& ex) {
-    if (!aborting && !outcome.failed()) {
-      outcome.kind = FailureKind::model_exception;
-      outcome.message = std::string("model code threw: ") + ex.what();
-      outcome.step = steps;
-      outcome.thread = tid;
-    }
+    note_failure(FailureKind::model_exception, nullptr, (std::string("model code threw: ") + ex.what()).c_str(), nullptr);
   } catch (...) {
-    if (!aborting && !outcome.failed()) {
-      outcome.kind = FailureKind::model_exception;
-      outcome.message = "model code threw a non-standard exception";
-      outcome.step = steps;
-      outcome.thread = tid;
-    }
+    note_failure(FailureKind::model_exception, nullptr, "model code threw a non-standard exception", nullptr);
   }
+  // Out of the handler before abandoning (a handler left by a jump would keep its exception alive).
+  if (outcome.failed()) abandon_execution();
   if (tid != 0 && th->has_task) {
     if (th->destroy) th->destroy(th->task);
     th->has_task = false;
@@ -324,8 +332,9 @@ void Engine::Impl::switch_to(uint32_t next) {
   uint32_t prev = current;
   current = next;
   switch_into(threads[prev].fiber, next);
-  // Resumed: `current` is us again (whoever switched here set it).
-  if (aborting) throw AbortExecution{};
+  // Resumed: `current` is us again (whoever switched here set it), or the execution failed (only
+  // the host's context is resumed then).
+  if (aborting) abort_to_run();
 }
 
 void Engine::Impl::block_current(WaitKind w, uint32_t id) {
@@ -350,7 +359,10 @@ std::string Engine::Impl::deadlock_message() const {
 // The current thread cannot run: hand over to another, or report a deadlock.
 void Engine::Impl::reschedule_after_block() {
   uint32_t others = runnable & ~(1u << current);
-  if (!others) fail(FailureKind::deadlock, nullptr, deadlock_message(), nullptr);
+  if (!others) {
+    note_failure(FailureKind::deadlock, nullptr, deadlock_message().c_str(), nullptr);
+    abandon_execution();
+  }
   uint32_t next = pick_next();
   const ThreadSlot& th = me();
   if (th.wait == WaitKind::join && th.wait_id == next && !threads[next].started && opts.inline_joins) {
@@ -379,10 +391,7 @@ void Engine::Impl::run_nested(uint32_t child) {
   run_thread_body(child);
   p.nested_child = kNone;
   if (host_top == child) host_top = parent;
-  if (aborting || outcome.failed()) {
-    current = parent;
-    throw AbortExecution{};
-  }
+  if (aborting || outcome.failed()) abort_to_run();
   // The child's exit, as thread_exit does it; the joiner has just woken, so someone can run.
   exit_bookkeeping(child);
   // Usually the joiner is the only thread that can run: it runs on, with no decision and no call.
@@ -404,31 +413,39 @@ void Engine::Impl::wake_blocked(WaitKind w, uint32_t id) {
   }
 }
 
-void Engine::Impl::fail(FailureKind k, const char* oracle_name, std::string msg, const std::source_location* w) {
-  if (!outcome.failed()) {
-    outcome.kind = k;
-    if (oracle_name) outcome.oracle = oracle_name;
-    outcome.message = std::move(msg);
-    if (w) {
-      // " (file:line)", without snprintf or strrchr (see message_format.cpp for why)
-      const char* base = w->file_name();
-      for (const char* c = base; *c; ++c)
-        if (*c == '/') base = c + 1;
-      outcome.message += " (";
-      outcome.message += base;
-      outcome.message += ':';
-      outcome.message += std::to_string(w->line());
-      outcome.message += ')';
-    }
-    outcome.step = steps;
-    outcome.thread = current;
+// Records the first failure of the execution (a later one, while it ends, changes nothing).
+void Engine::Impl::note_failure(FailureKind k, const char* oracle_name, const char* msg, const std::source_location* w) {
+  if (outcome.failed()) return;
+  outcome.kind = k;
+  if (oracle_name) outcome.oracle = oracle_name;
+  outcome.message = msg;
+  if (w) {
+    // " (file:line)", without snprintf or strrchr (see message_format.cpp for why)
+    const char* base = w->file_name();
+    for (const char* c = base; *c; ++c)
+      if (*c == '/') base = c + 1;
+    outcome.message += " (";
+    outcome.message += base;
+    outcome.message += ':';
+    outcome.message += std::to_string(w->line());
+    outcome.message += ')';
   }
-  // Thread 0's context unwinds every thread (run()); a spawned thread hands over to it first and
-  // unwinds when it is resumed.
+  outcome.step = steps;
+  outcome.thread = current;
+}
+
+void Engine::Impl::fail(FailureKind k, const char* oracle_name, const char* msg, const std::source_location* w) {
+  note_failure(k, oracle_name, msg, w);
+  abandon_execution();
+}
+
+// The execution ends here: on the host's stack at once, from a fiber by handing over to the host's
+// context first (this fiber is never resumed). Nothing that owns memory may live in the frames
+// left behind (the engine's own callers pass the message as characters, not as a std::string).
+void Engine::Impl::abandon_execution() {
   aborting = true;
-  // On the host's stack (thread 0, or a thread nested on it) the throw unwinds right here.
-  if (me().root != 0) fiber_switch(me().fiber, host());
-  throw AbortExecution{};
+  if (me().root != 0) fiber_switch(me().fiber, host(), true);
+  abort_to_run();
 }
 
 void Engine::Impl::report_use_after_free(uint32_t block, const char* what, const std::source_location& w) {

@@ -23,10 +23,6 @@
 
 namespace sf {
 
-// Thrown into a suspended fiber to unwind it when the execution ends early. Model code must not
-// swallow it (no catch (...) without rethrow).
-struct AbortExecution {};
-
 inline constexpr uint32_t kNone = 0xffffffffu;
 // Locations per execution under weak memory (every view holds an entry for each; view_table.h).
 inline constexpr uint32_t kMaxWeakLocations = 128;
@@ -160,6 +156,9 @@ struct Engine::Impl {
   uint32_t steps = 0;
   uint32_t plain_steps = 0;  // steps that were plain accesses, not schedule points
   bool aborting = false;
+  // Where a failed execution is abandoned to (run_threads, __builtin_setjmp's five words): the
+  // failing thread's frames and every suspended thread's are dropped, not unwound (abort_to_run).
+  void* abort_point[5] = {};
   Body body = nullptr;
   void* body_arg = nullptr;
 
@@ -362,7 +361,12 @@ struct Engine::Impl {
   void report_deadlock_if_blocked(uint32_t tid);
   Fiber* thread_exit();
   void switch_into(Fiber& from, uint32_t t);
-  [[noreturn]] void fail(FailureKind k, const char* oracle, std::string msg, const std::source_location* w);
+  // A failure: noted (note_failure), then the execution is abandoned (abandon_execution).
+  [[noreturn]] void fail(FailureKind k, const char* oracle, const char* msg, const std::source_location* w);
+  void note_failure(FailureKind k, const char* oracle, const char* msg, const std::source_location* w);
+  [[noreturn]] void abandon_execution();
+  bool run_threads();                   // thread 0's body, then the others; false: abandoned
+  [[noreturn]] void abort_to_run();     // on the host's stack: back into run_threads, returning false
   // Hot checks stay inline; their rare slow parts are out of line.
   void check_owner(uint32_t block, const char* what, const std::source_location& w) {
     if (block != kNone && !blocks[block].alive) report_use_after_free(block, what, w);

@@ -503,6 +503,39 @@ void Engine::Impl::maybe_flush() {
   return true;
 }
 
+// An lkmm run's accesses: the lane, else the general path. Out of line, reached from the entry
+// points by a jump, so that the lane's registers do not burden sc's lane, which the entry points
+// hold (each register saved is a push and a pop on every access).
+[[gnu::noinline]] static uint64_t lkmm_load(Engine::Impl& e, uint32_t loc, rt::Order o, const rt::Where& w) {
+  uint64_t v;
+  if (lkmm_lane_load(e, loc, o, &v)) return v;
+  return e.load_general(loc, o, w);
+}
+[[gnu::noinline]] static void lkmm_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
+  if (lkmm_lane_store(e, loc, v, o)) return;
+  e.store_general(loc, v, o, w);
+}
+[[gnu::noinline]] static uint64_t lkmm_rmw(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o,
+                                          const rt::Where& w) {
+  if (e.point_is_quiet() && e.owner_alive(e.locs[loc].owner_block)) {
+    e.take_quiet_point();
+    uint64_t old = 0;
+    uint32_t read_step = 0;
+    rmw_core(e, loc, arg, op, o, &old, &read_step, Lane::lkmm);
+    return old;
+  }
+  return e.rmw_general(loc, op, arg, o, w);
+}
+[[gnu::noinline]] static void lkmm_fence(Engine::Impl& e, rt::Fence f, const rt::Where& w) {
+  if (e.point_is_quiet()) {
+    e.take_quiet_point();
+    e.fence_clocks(f);
+    e.fence_views(f);
+    return;
+  }
+  e.fence_general(f, w);
+}
+
 namespace rt {
 // The entry points: on their fast lanes the whole operation is this one call from model code; the
 // general path is a second, out-of-line call.
@@ -527,8 +560,8 @@ uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   }
   return e.new_location_general(name, init, kind);
 }
-// load, store, rmw and fence first try the fast lane of their run (engine_impl.h); anything else
-// takes the general path, which starts over.
+// load, store, rmw and fence first try their run's lane (engine_impl.h); anything else takes the
+// general path, which starts over.
 uint64_t load(uint32_t loc, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
   if (e.lane == Lane::sc) {
@@ -541,16 +574,15 @@ uint64_t load(uint32_t loc, Order o, const Where& w) {
       return s.value;
     }
   } else if (e.lane == Lane::lkmm) {
-    uint64_t v;
-    if (lkmm_lane_load(e, loc, o, &v)) return v;
+    return lkmm_load(e, loc, o, w);
   }
   return e.load_general(loc, o, w);
 }
 void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.lane == Lane::sc && o != Order::full) {
+  if (e.lane == Lane::sc) {
     Location& L = e.locs[loc];
-    if (e.point_is_quiet() && e.owner_alive(L.owner_block)) {
+    if (o != Order::full && e.point_is_quiet() && e.owner_alive(L.owner_block)) {
       e.take_quiet_point();
       ThreadSlot& th = e.me();
       bool release = o == Order::release;
@@ -559,22 +591,22 @@ void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
       return;
     }
   } else if (e.lane == Lane::lkmm) {
-    if (lkmm_lane_store(e, loc, v, o)) return;
+    return lkmm_store(e, loc, v, o, w);
   }
   e.store_general(loc, v, o, w);
 }
 uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.lane != Lane::general && e.point_is_quiet() && e.owner_alive(e.locs[loc].owner_block)) {
-    e.take_quiet_point();
-    uint64_t old = 0;
-    uint32_t read_step = 0;
-    if (e.lane == Lane::sc) {
+  if (e.lane == Lane::sc) {
+    if (e.point_is_quiet() && e.owner_alive(e.locs[loc].owner_block)) {
+      e.take_quiet_point();
+      uint64_t old = 0;
+      uint32_t read_step = 0;
       rmw_core(e, loc, arg, op, o, &old, &read_step, Lane::sc);
-    } else {
-      rmw_core(e, loc, arg, op, o, &old, &read_step, Lane::lkmm);
+      return old;
     }
-    return old;
+  } else if (e.lane == Lane::lkmm) {
+    return lkmm_rmw(e, loc, op, arg, o, w);
   }
   return e.rmw_general(loc, op, arg, o, w);
 }
@@ -583,11 +615,14 @@ uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
 }
 void fence(Fence f, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.lane != Lane::general && e.point_is_quiet()) {
-    e.take_quiet_point();
-    e.fence_clocks(f);
-    if (e.lane == Lane::lkmm) e.fence_views(f);
-    return;
+  if (e.lane == Lane::sc) {
+    if (e.point_is_quiet()) {
+      e.take_quiet_point();
+      e.fence_clocks(f);
+      return;
+    }
+  } else if (e.lane == Lane::lkmm) {
+    return lkmm_fence(e, f, w);
   }
   e.fence_general(f, w);
 }
