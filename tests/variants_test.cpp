@@ -107,10 +107,10 @@ TEST_P(Variants, GivesThePromisedVerdict) {
 // The engine's shortcuts are not different executions. Running a joined thread as a call on its
 // joiner's stack (RunOptions::inline_joins): execution by execution, with the trace on, the same
 // outcome, step, decisions and trace hash as with a fiber switch, in every mode (failing executions
-// included: their unwinding takes another path). The fast lane of sc accesses in a run without
+// included: they end from another stack). The fast lanes of sc and lkmm accesses in a run without
 // events (the exploration loop's): the same outcome, step and decisions as with events. A run that
-// does not record its decisions (the exploration loop's, with a source that can rewind): the same
-// outcome, steps and count of decisions.
+// does not record its decisions (the exploration loop's, with a source that can rewind; the only
+// runs that take lkmm's lane): the same outcome, steps and count of decisions.
 TEST_P(Variants, EngineShortcutsChangeNothing) {
   Call call = GetParam();
   for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {

@@ -248,7 +248,7 @@ Fiber* Engine::Impl::thread_exit() {
   if (!aborting && !outcome.failed()) {
     exit_bookkeeping(tid);
     if (runnable == 0) {
-      report_deadlock_if_blocked(tid);  // thread 0 resumes and unwinds if it is blocked
+      report_deadlock_if_blocked(tid);  // thread 0 resumes and abandons the execution if it is blocked
     } else {
       next = pick_next();
     }
