@@ -515,15 +515,20 @@ void Engine::Impl::maybe_flush() {
   if (lkmm_lane_store(e, loc, v, o)) return;
   e.store_general(loc, v, o, w);
 }
+// A read-modify-write on a lane: false, having changed nothing, when its schedule point needs the
+// general path.
+[[gnu::always_inline]] static inline bool lane_rmw(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg,
+                                                   rt::Order o, Lane lane, uint64_t* old) {
+  if (!e.point_is_quiet() || !e.owner_alive(e.locs[loc].owner_block)) return false;
+  e.take_quiet_point();
+  uint32_t read_step = 0;
+  rmw_core(e, loc, arg, op, o, old, &read_step, lane);
+  return true;
+}
 [[gnu::noinline]] static uint64_t lkmm_rmw(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o,
                                           const rt::Where& w) {
-  if (e.point_is_quiet() && e.owner_alive(e.locs[loc].owner_block)) {
-    e.take_quiet_point();
-    uint64_t old = 0;
-    uint32_t read_step = 0;
-    rmw_core(e, loc, arg, op, o, &old, &read_step, Lane::lkmm);
-    return old;
-  }
+  uint64_t old = 0;
+  if (lane_rmw(e, loc, op, arg, o, Lane::lkmm, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
 [[gnu::noinline]] static void lkmm_fence(Engine::Impl& e, rt::Fence f, const rt::Where& w) {
@@ -598,13 +603,8 @@ void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
 uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
   if (e.lane == Lane::sc) {
-    if (e.point_is_quiet() && e.owner_alive(e.locs[loc].owner_block)) {
-      e.take_quiet_point();
-      uint64_t old = 0;
-      uint32_t read_step = 0;
-      rmw_core(e, loc, arg, op, o, &old, &read_step, Lane::sc);
-      return old;
-    }
+    uint64_t old = 0;
+    if (lane_rmw(e, loc, op, arg, o, Lane::sc, &old)) return old;
   } else if (e.lane == Lane::lkmm) {
     return lkmm_rmw(e, loc, op, arg, o, w);
   }
