@@ -387,13 +387,10 @@ void Engine::Impl::run_nested(uint32_t child) {
   c.started = true;
   c.root = p.root;
   c.fiber.borrowed = &threads[p.root].fiber;
-  p.nested_child = child;
   if (host_top == parent) host_top = child;
   current = child;
   run_thread_body(child);
-  p.nested_child = kNone;
-  if (host_top == child) host_top = parent;
-  if (aborting || outcome.failed()) abort_to_run();
+  if (host_top == child) host_top = parent;  // (a failure in the child never returns here)
   // The child's exit, as thread_exit does it; the joiner has just woken, so someone can run.
   exit_bookkeeping(child);
   // Usually the joiner is the only thread that can run: it runs on, with no decision and no call.

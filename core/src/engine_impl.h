@@ -78,7 +78,6 @@ struct ThreadSlot {
   // The thread whose stack this one runs on: 0 for the host's (thread 0's) stack, its own id for
   // its own fiber's; a thread run by its joiner as a call (run_nested) shares the joiner's.
   uint32_t root = 0;
-  uint32_t nested_child = kNone;  // the thread running as a call on top of this one, if any
 };
 
 struct StoreRecord {
@@ -354,7 +353,6 @@ struct Engine::Impl {
     th.rcu_depth = 0;
     th.rcu_section = 0;
     th.root = tid;
-    th.nested_child = kNone;
     th.fiber.borrowed = nullptr;
   }
   [[gnu::always_inline]] inline void exit_bookkeeping(uint32_t tid);
