@@ -336,6 +336,17 @@ TEST(Engine, AFailedExecutionIsAbandonedNotUnwound) {
   }
 }
 
+// Objects left on the model heap and spawned callables are destroyed after the threads end; their
+// destructors must not call primitives. One that fails there ends the process with a one-line
+// error, not a jump into an execution that is over.
+TEST(EngineDeathTest, APrimitiveFailingInADestructorAfterTheEndIsAnError) {
+  struct Bad {
+    ~Bad() { check(false, "checked in a destructor"); }
+  };
+  EXPECT_DEATH(explore_fn([] { (void)kalloc<Bad>("bad"); }, 1),
+               "failed in a destructor that ran after the execution's threads ended.*checked in a destructor");
+}
+
 // A reader dereferences an RCU-published node; the updater unpublishes it, waits for a grace
 // period (or not), and frees it.
 void rcu_reader_and_updater(bool grace_period) {

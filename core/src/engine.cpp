@@ -2,6 +2,7 @@
 // and the run loop of one execution.
 #include <bit>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 
@@ -103,7 +104,9 @@ void Engine::Impl::reset() {
   if (weak && !thread_views.slots()) reserve_views(0, 0);
   runnable = 1;
   current = 0;
+  threads_running = true;
   run_threads();
+  threads_running = false;
 
   // Every thread finished, or the execution failed and was abandoned: the threads that had not
   // finished keep their frames where they were (a fiber's stack is laid out afresh when it next
@@ -434,14 +437,26 @@ void Engine::Impl::note_failure(FailureKind k, const char* oracle_name, const ch
 }
 
 void Engine::Impl::fail(FailureKind k, const char* oracle_name, const char* msg, const std::source_location* w) {
+  if (!threads_running) failed_after_the_end(msg);
   note_failure(k, oracle_name, msg, w);
   abandon_execution();
+}
+
+// A destructor the engine runs after the threads ended (of an object left on the model heap, of a
+// spawned callable) used a primitive, and it failed: there is no execution left to abandon.
+void Engine::Impl::failed_after_the_end(const char* msg) {
+  std::fprintf(stderr,
+               "schedfuzz: a primitive failed in a destructor that ran after the execution's threads ended "
+               "(destructors of objects on the model heap and of spawned callables must not call primitives): %s\n",
+               msg);
+  std::abort();
 }
 
 // The execution ends here: on the host's stack at once, from a fiber by handing over to the host's
 // context first (this fiber is never resumed). Nothing that owns memory may live in the frames
 // left behind (the engine's own callers pass the message as characters, not as a std::string).
 void Engine::Impl::abandon_execution() {
+  if (!threads_running) failed_after_the_end(outcome.message.c_str());
   aborting = true;
   if (me().root != 0) fiber_switch(me().fiber, host(), true);
   abort_to_run();

@@ -155,6 +155,7 @@ struct Engine::Impl {
   uint32_t steps = 0;
   uint32_t plain_steps = 0;  // steps that were plain accesses, not schedule points
   bool aborting = false;
+  bool threads_running = false;  // run_threads() is on the stack: a failure can abandon the execution
   // Where a failed execution is abandoned to (run_threads, __builtin_setjmp's five words): the
   // failing thread's frames and every suspended thread's are dropped, not unwound (abort_to_run).
   void* abort_point[5] = {};
@@ -363,6 +364,7 @@ struct Engine::Impl {
   [[noreturn]] void fail(FailureKind k, const char* oracle, const char* msg, const std::source_location* w);
   void note_failure(FailureKind k, const char* oracle, const char* msg, const std::source_location* w);
   [[noreturn]] void abandon_execution();
+  [[noreturn, gnu::cold]] void failed_after_the_end(const char* msg);
   bool run_threads();                   // thread 0's body, then the others; false: abandoned
   [[noreturn]] void abort_to_run();     // on the host's stack: back into run_threads, returning false
   // Hot checks stay inline; their rare slow parts are out of line.
