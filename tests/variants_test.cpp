@@ -110,12 +110,14 @@ TEST_P(Variants, GivesThePromisedVerdict) {
 // included: they end from another stack). The fast lanes of sc and lkmm accesses in a run without
 // events (the exploration loop's): the same outcome, step and decisions as with events. A run that
 // does not record its decisions (the exploration loop's, with a source that can rewind; the only
-// runs that take lkmm's lane): the same outcome, steps and count of decisions.
+// runs that take lkmm's lane): the same outcome, steps and count of decisions. Vector clocks kept
+// from the start (RunOptions::eager_happens_before) instead of from the first var<T> or ghost
+// stamp: the same outcome (races, ghost-stamp oracles), steps and decisions.
 TEST_P(Variants, EngineShortcutsChangeNothing) {
   Call call = GetParam();
   for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
-    Engine inline_engine, switch_engine, quiet_engine, unrecorded_engine;
-    RandomSource a(11), b(11), c(11), d(11);
+    Engine inline_engine, switch_engine, quiet_engine, unrecorded_engine, eager_engine;
+    RandomSource a(11), b(11), c(11), d(11), e(11);
     RunOptions with;
     with.memory = mode;
     RunOptions without = with;
@@ -124,6 +126,8 @@ TEST_P(Variants, EngineShortcutsChangeNothing) {
     no_events.record_events = false;
     RunOptions unrecorded = no_events;
     unrecorded.record_decisions = false;
+    RunOptions eager = unrecorded;
+    eager.eager_happens_before = true;
     uint64_t failures = 0;
     for (int i = 0; i < static_cast<int>(test::budget(2000)); ++i) {
       Outcome x = inline_engine.run(&Call::body, &call, a, with);
@@ -155,6 +159,11 @@ TEST_P(Variants, EngineShortcutsChangeNothing) {
       ASSERT_EQ(x.decisions, u.decisions);
       ASSERT_EQ(u.decisions, dx.size());
       ASSERT_TRUE(unrecorded_engine.decisions().empty());
+      Outcome h = eager_engine.run(&Call::body, &call, e, eager);
+      ASSERT_EQ(u.kind, h.kind) << memory_mode_name(mode) << ", execution " << i << ": " << h.message;
+      ASSERT_EQ(u.message, h.message);
+      ASSERT_EQ(u.steps, h.steps);
+      ASSERT_EQ(u.decisions, h.decisions);
       failures += x.failed();
     }
     if (std::string(call.target->variants[call.variant].expect) == "pass") {

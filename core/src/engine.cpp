@@ -22,10 +22,18 @@ Engine::Impl::Impl() {
   }
   // The object tables start empty and grow (doubling) to what the model uses, and events are
   // recorded only when a trace is asked for (a replay): a new Engine touches little memory.
-  decisions.reserve(64);
+  grow_kept();
 }
 
 Engine::Impl::~Impl() { release_all_blocks(); }
+
+void Engine::Impl::grow_kept() {
+  uint32_t capacity = kept_capacity ? 2 * kept_capacity : 64;
+  auto bigger = std::make_unique<Decision[]>(capacity);
+  std::copy(kept.get(), kept.get() + nkept, bigger.get());
+  kept = std::move(bigger);
+  kept_capacity = capacity;
+}
 
 Engine::Engine() : impl_(std::make_unique<Impl>()) {}
 Engine::~Engine() = default;
@@ -47,9 +55,6 @@ void Engine::Impl::reset() {
     }
     zero_entries_of(used, mb_view(), rcu_start_view(), rcu_done_view());
   }
-  mb_clock.clear();
-  rcu_start_clock.clear();
-  rcu_done_clock.clear();
   nthreads = 0;
   host_top = 0;
   nlocs = nvars = nlocks = 0;
@@ -71,6 +76,7 @@ void Engine::Impl::reset() {
   events.clear();
   notes.clear();
   decisions.clear();
+  nkept = 0;
   decision_count = 0;
   trace_built = false;
 }
@@ -85,10 +91,13 @@ void Engine::Impl::reset() {
   weak = o.memory == MemoryMode::lkmm;
   tso = o.memory == MemoryMode::tso;
   lane = o.record_events || o.feedback     ? Lane::general
-         : o.memory == MemoryMode::sc        ? Lane::sc
+         : o.memory == MemoryMode::sc        ? Lane::sc_unclocked
          : weak && !o.record_decisions       ? Lane::lkmm
                                              : Lane::general;
   keep_decisions = o.record_decisions;
+  hb = false;  // the clocks start with the first var<T> or ghost stamp (start_hb), or right below
+  bool eager_hb = o.eager_happens_before || hb_wanted;
+  hb_wanted = false;
   body = b;
   body_arg = arg;
   g_engine = this;
@@ -97,10 +106,9 @@ void Engine::Impl::reset() {
   // Thread 0 runs the body right here, on the caller's stack, with an empty clock.
   ThreadSlot& t0 = threads[0];
   nthreads = 1;
-  t0.clock.clear();
-  t0.clock.c[0] = 1;
   begin_thread(t0, 0);
   t0.started = true;
+  if (eager_hb) start_hb();
   if (weak && !thread_views.slots()) reserve_views(0, 0);
   runnable = 1;
   current = 0;
@@ -129,6 +137,7 @@ void Engine::Impl::reset() {
   outcome.steps = steps;
   outcome.points = steps - plain_steps;
   outcome.decisions = decision_count;
+  if (keep_decisions) decisions.assign(kept.get(), kept.get() + nkept);
   if (opts.record_events) outcome.trace_hash = trace_hash(build_trace());
   return outcome;
 }
@@ -313,7 +322,7 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
     source->set_options(nullptr, 0);
     tid = options[c];
   }
-  if (keep_decisions) decisions.back().tid = static_cast<uint8_t>(tid);
+  if (keep_decisions) kept[nkept - 1].tid = static_cast<uint8_t>(tid);
   return tid;
 }
 
@@ -402,6 +411,29 @@ void Engine::Impl::run_nested(uint32_t child) {
   if (next != parent) switch_to(next);
 }
 
+// Happens-before starts here (see `hb`): every clock is set as at the start of an execution with
+// these threads, locations and locks and no ordering between them yet, epochs starting over at 1.
+void Engine::Impl::start_hb() {
+  hb = true;
+  if (lane == Lane::sc_unclocked) lane = Lane::sc;
+  for (uint32_t t = 0; t < nthreads; ++t) {
+    ThreadSlot& th = threads[t];
+    th.clock.clear();
+    th.clock.c[t] = 1;
+    th.acq_pending.clear();
+    th.fence_rel.clear();
+    for (uint32_t i = 0; i < th.sb_count; ++i) th.sb[(th.sb_head + i) % kStoreBuffer].rel.clear();
+  }
+  for (uint32_t l = 0; l < nlocs; ++l) {
+    Location& L = locs[l];
+    for (uint32_t i = 0, kept = std::min(L.count, kHistory); i < kept; ++i) L.hist[i].rel.clear();
+  }
+  for (uint32_t l = 0; l < nlocks; ++l) locks[l].clock.clear();
+  mb_clock.clear();
+  rcu_start_clock.clear();
+  rcu_done_clock.clear();
+}
+
 void Engine::Impl::wake_blocked(WaitKind w, uint32_t id) {
   for (uint32_t m = blocked; m; m &= m - 1) {
     uint32_t t = static_cast<uint32_t>(std::countr_zero(m));
@@ -485,8 +517,10 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   uint32_t tid = nthreads++;
   ThreadSlot& th = threads[tid];
   ThreadSlot& parent = me();
-  th.clock = parent.clock;
-  th.clock.c[tid] = 1;
+  if (hb) {
+    th.clock = parent.clock;
+    th.clock.c[tid] = 1;
+  }
   if (weak) {
     uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
     copy_entries_to(used, parent.cur(), th.cur(), th.acq(), th.rel());
@@ -509,7 +543,7 @@ void Engine::Impl::join_thread(uint32_t tid, const std::source_location& w) {
   }
   while (threads[tid].state != ThreadState::finished) block_current(WaitKind::join, tid);
   ThreadSlot& th = me();
-  th.clock.join(threads[tid].clock);
+  if (hb) th.clock.join(threads[tid].clock);
   if (weak) view_join(th.cur(), threads[tid].cur());
   if (Event* e = record(Op::join, tid, w)) e->value = tid;
 }
@@ -551,6 +585,7 @@ void fail(bool is_oracle, const char* oracle_name, const char* message, const Wh
 }
 Stamp ghost_now() {
   Engine::Impl& e = E();
+  e.need_hb();
   return Stamp{e.current, e.me().clock.c[e.current], e.steps};
 }
 bool ghost_happened_before(const Stamp& s) {

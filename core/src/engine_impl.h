@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <source_location>
 #include <string>
@@ -183,6 +184,22 @@ struct Engine::Impl {
   std::vector<uint32_t> lock_view_len;
   std::vector<Block> blocks;
   uint32_t constructing_block = kNone;
+  // Happens-before is kept from the first thing in an execution that asks about it (a var<T>, a
+  // ghost stamp: start_hb()), not from its start: the vector clocks exist to order var<T>
+  // accesses and stamps, and every happens-before path between two events after that moment runs
+  // through edges after it (an edge orders an event only if it comes after it), so nothing before
+  // it can change a verdict. Until then every clock operation is skipped (an atomics-only model
+  // never pays for them) and every clock's content is meaningless; start_hb() sets them all as if
+  // the execution began there with no ordering yet. They are kept from the start when the last
+  // execution asked for them (a model with var<T> does in every execution: it then pays no
+  // start_hb() in the middle of one), or with RunOptions::eager_happens_before.
+  bool hb = false;
+  bool hb_wanted = false;  // this execution asked for happens-before (need_hb)
+  [[gnu::noinline]] void start_hb();
+  void need_hb() {
+    hb_wanted = true;
+    if (!hb) start_hb();
+  }
   VClock mb_clock;  // smp_mb and fully ordered RMWs are totally ordered through this
   // RCU: what every grace period start published (a reader section that begins later sees it),
   // and what every ended reader section published (a grace period's end sees it).
@@ -199,6 +216,12 @@ struct Engine::Impl {
   std::vector<std::string> notes;
   std::vector<Decision> decisions;  // kept only if keep_decisions (RunOptions::record_decisions)
   bool keep_decisions = true;
+  // While the execution runs, its kept decisions go to a buffer the hot paths append to without a
+  // call (a call in a fast lane makes its entry point save registers on every access); run()
+  // copies them into `decisions` at the end.
+  std::unique_ptr<Decision[]> kept;
+  uint32_t nkept = 0, kept_capacity = 0;
+  [[gnu::noinline]] void grow_kept();
   uint32_t decision_count = 0;  // kept or not
   mutable Trace trace_cache;
   mutable bool trace_built = false;
@@ -222,7 +245,10 @@ struct Engine::Impl {
   }
   [[gnu::always_inline]] void note_decision(const Decision& d) {
     ++decision_count;
-    if (keep_decisions) decisions.push_back(d);
+    if (keep_decisions) {
+      if (nkept == kept_capacity) grow_kept();
+      kept[nkept++] = d;
+    }
   }
   // Who runs next: the current thread (if `may_stay`) or another runnable one, as a choice.
   // Returns kNone when no thread can run.
@@ -263,14 +289,15 @@ struct Engine::Impl {
   // general path, so that the whole access runs without a call or a stack frame. `lane` says which
   // fast lane the run's accesses take: sc's (the access as sc does it), lkmm's (with views, for an
   // access whose choices, if any, the source answered in advance; only when decisions are not
-  // kept), or none. point_is_quiet() changes nothing; take_quiet_point() then does exactly what
-  // schedule_point() would.
-  enum class Lane : uint8_t { general, sc, lkmm };
+  // kept), or none; sc_unclocked is sc's until happens-before starts (`hb`; start_hb() moves the
+  // run to sc), so that neither lane tests `hb` at each access. point_is_quiet() changes nothing;
+  // take_quiet_point() then does exactly what schedule_point() would.
+  enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm };
   Lane lane = Lane::general;
   [[gnu::always_inline]] bool point_is_quiet() const {
     if (steps >= opts.max_steps) return false;
     if (!(runnable & ~(1u << current))) return true;
-    return source->stay_run && (!keep_decisions || decisions.size() < decisions.capacity());
+    return source->stay_run && (!keep_decisions || nkept < kept_capacity);
   }
   [[gnu::always_inline]] void take_quiet_point() {
     ++steps;
@@ -279,21 +306,34 @@ struct Engine::Impl {
     --source->stay_run;
     ++decision_count;
     if (!keep_decisions) return;
-    if (decisions.size() == decisions.capacity()) __builtin_unreachable();  // point_is_quiet() checked
-    decisions.push_back(Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
-                                 static_cast<uint8_t>(current)});
+    if (nkept == kept_capacity) __builtin_unreachable();  // point_is_quiet() checked
+    kept[nkept++] = Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
+                             static_cast<uint8_t>(current)};
   }
   bool owner_alive(uint32_t block) const { return block == kNone || blocks[block].alive; }
+  // The happens-before part of a store: what it publishes to an acquirer, `rel` (joined with
+  // `also`: an RMW continues the release sequence of the store it read), and whether the thread's
+  // clock ticks after it (a release).
+  struct StoreClock {
+    const VClock& rel;
+    const VClock* also;
+    bool release;
+  };
   // The part of a store every mode shares: the record in the location's ring, last in modification
-  // order when ts is past every other.
-  [[gnu::always_inline]] uint32_t append_record(Location& L, uint64_t v, const VClock& rel, uint32_t ts) {
+  // order when ts is past every other. `clocks`: hb, or what the caller's lane knows of it.
+  [[gnu::always_inline]] uint32_t append_record(Location& L, uint64_t v, const StoreClock& c, uint32_t ts,
+                                                bool clocks) {
     uint32_t slot = L.count++ % kHistory;
     StoreRecord& s = L.hist[slot];
     s.value = v;
     s.ts = ts;
     s.step = steps;
     s.site = cur_site;
-    s.rel = rel;
+    if (clocks) {
+      s.rel = c.rel;
+      if (c.also) s.rel.join(*c.also);
+      if (c.release) me().clock.c[current]++;
+    }
     if (ts >= L.max_ts) {
       L.max_ts = ts;
       L.newest = slot;
@@ -302,6 +342,9 @@ struct Engine::Impl {
   }
   // The happens-before part of a fence (all a fence does under sc).
   [[gnu::always_inline]] void fence_clocks(rt::Fence f) {
+    if (hb) fence_clocks_kept(f);
+  }
+  [[gnu::always_inline]] void fence_clocks_kept(rt::Fence f) {
     ThreadSlot& th = me();
     switch (f) {
       case rt::Fence::rmb:
@@ -347,8 +390,10 @@ struct Engine::Impl {
     th.state = ThreadState::runnable;
     th.started = false;
     th.wait = WaitKind::none;
-    th.acq_pending.clear();
-    th.fence_rel.clear();
+    if (hb) {
+      th.acq_pending.clear();
+      th.fence_rel.clear();
+    }
     th.sb_head = th.sb_count = 0;
     th.unlocked_before = false;
     th.rcu_depth = 0;
@@ -377,7 +422,9 @@ struct Engine::Impl {
   }
   Event* append_event(Op op, uint32_t obj, const std::source_location& w);
   ThreadSlot& me() { return threads[current]; }
-  void tick() { me().clock.c[current]++; }
+  void tick() {
+    if (hb) me().clock.c[current]++;
+  }
   uint32_t spawn_thread(const std::source_location& w);
   void join_thread(uint32_t tid, const std::source_location& w);
   static void* fiber_main(void* arg);
@@ -407,7 +454,7 @@ struct Engine::Impl {
     L.hist[0].ts = 0;
     L.hist[0].step = kNoStep;
     L.hist[0].site = 0;
-    L.hist[0].rel.clear();
+    if (hb) L.hist[0].rel.clear();
   }
   uint64_t load(uint32_t loc, rt::Order o, const std::source_location& w);
   void store(uint32_t loc, uint64_t v, rt::Order o, const std::source_location& w);
@@ -434,7 +481,7 @@ struct Engine::Impl {
   }
   void view_join(View into, View from, uint32_t len = kNone) const { view_join(into, from.at, len); }
   // Adds a store at modification-order position `ts` (append: L.max_ts + kTsStep).
-  void insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel, const uint32_t* view_base, uint32_t ts);
+  void insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c, const uint32_t* view_base, uint32_t ts);
   uint32_t store_position(const Location& L, uint32_t loc);  // lkmm: where a plain store goes
 
   // sync.cpp
@@ -451,8 +498,10 @@ struct Engine::Impl {
   // What every unlock does after the views (weak) and before its event: publish, free, wake.
   void release_lock(LockMeta& l) {
     ThreadSlot& th = me();
-    l.clock = th.clock;
-    tick();
+    if (hb) {
+      l.clock = th.clock;
+      th.clock.c[current]++;
+    }
     l.owner = kNone;
     th.unlocked_before = true;
     wake(WaitKind::lock, static_cast<uint32_t>(&l - locks.data()));

@@ -58,9 +58,9 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 // Adds a store at modification-order position `ts`. `base` (weak only) is the view it publishes.
 // Stores live in a ring of the last kHistory created; the caller never lets an insertion evict
 // the store that is last in modification order.
-[[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const VClock& rel,
+[[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c,
                                                             const uint32_t* base, uint32_t ts) {
-  uint32_t slot = append_record(L, v, rel, ts);
+  uint32_t slot = append_record(L, v, c, ts, hb);
   if (weak) {
     size_t vs = size_t{loc} * kHistory + slot;
     uint32_t* mv = store_view(vs);
@@ -157,7 +157,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     if (!own) {
       v = s.value;
       step = s.step;
-      th.clock.join(s.rel);
+      if (hb) th.clock.join(s.rel);
       if (opts.feedback) feedback_rf(s.site, false);
     }
     if (Event* e = record(o == rt::Order::acquire ? Op::load_acquire : Op::read_once, loc, w)) {
@@ -190,11 +190,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
   }
   const StoreRecord& s = L.hist[chosen];
   if (opts.feedback) feedback_rf(s.site, chosen != L.newest);
-  if (o == rt::Order::acquire) {
-    th.clock.join(s.rel);
-  } else {
-    th.acq_pending.join(s.rel);
-  }
+  if (hb) (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
   if (Event* e = record(o == rt::Order::acquire ? Op::load_acquire : Op::read_once, loc, w)) {
     e->value = s.value;
     e->rf_step = s.step;
@@ -219,7 +215,7 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
     p.step = steps;
     p.site = cur_site;
     p.value = v;
-    p.rel = th.clock;
+    if (hb) p.rel = th.clock;
     tick();
     buffered |= 1u << current;
     if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
@@ -231,8 +227,7 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   uint32_t ts = weak && o != rt::Order::full ? store_position(L, loc) : L.max_ts + kTsStep;
   const uint32_t* published = !weak ? nullptr : release ? th.cur().at : th.rel().at;
-  insert_store(L, loc, v, release ? th.clock : th.fence_rel, published, ts);
-  if (release) tick();
+  insert_store(L, loc, v, StoreClock{release ? th.clock : th.fence_rel, nullptr, release}, published, ts);
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
     e->value = v;
@@ -257,12 +252,23 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
 // caller knows the run takes that fast lane (sc: no store buffers, no views; lkmm: views, no store
 // buffers; both: no feedback), which lets the compiler drop the other paths from its copy.
 using Lane = Engine::Impl::Lane;
+[[gnu::always_inline]] static inline void rmw_full_fence(Engine::Impl& e, Lane lane) {
+  if (lane == Lane::general) {
+    e.fence_effects(rt::Fence::mb);
+  } else if (lane == Lane::sc) {
+    e.fence_clocks_kept(rt::Fence::mb);
+  } else if (lane == Lane::lkmm) {  // what fence_effects does without store buffers
+    e.fence_clocks(rt::Fence::mb);
+    e.fence_views(rt::Fence::mb);
+  }  // sc_unclocked: no clocks yet, no views
+}
 [[gnu::always_inline]] static inline uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op,
                                                        rt::Order o, uint64_t* old_out, uint32_t* read_step,
                                                        Lane lane = Lane::general) {
   bool general = lane == Lane::general;
   bool tso = general && e.tso;
   bool weak = lane == Lane::lkmm || (general && e.weak);
+  bool clocks = lane == Lane::sc || (lane != Lane::sc_unclocked && e.hb);
   Location& L = e.locs[loc];
   ThreadSlot& th = e.me();
   bool full = o == rt::Order::full;
@@ -272,27 +278,13 @@ using Lane = Engine::Impl::Lane;
     // x86: every RMW is a locked instruction: it drains the store buffer and is fully ordered.
     full = acquire = release = true;
   }
-  auto full_fence = [&] {
-    if (general) {
-      e.fence_effects(rt::Fence::mb);
-    } else {  // what fence_effects does without store buffers
-      e.fence_clocks(rt::Fence::mb);
-      if (weak) e.fence_views(rt::Fence::mb);
-    }
-  };
-  if (full) full_fence();
+  if (full) rmw_full_fence(e, lane);
   const StoreRecord& prev = L.hist[L.newest];
   *read_step = prev.step;
   if (general && e.opts.feedback) e.feedback_rf(prev.site, false);
   uint64_t old = prev.value;
   uint64_t nv = apply(op, old, nv_arg);
-  if (acquire) {
-    th.clock.join(prev.rel);
-  } else {
-    th.acq_pending.join(prev.rel);
-  }
-  VClock rel = prev.rel;
-  rel.join(release ? th.clock : th.fence_rel);
+  if (clocks) (acquire ? th.clock : th.acq_pending).join(prev.rel);
   uint32_t* base = weak ? e.scratch().at : nullptr;
   if (weak) {
     size_t slot = size_t{loc} * kHistory + L.newest;
@@ -308,13 +300,15 @@ using Lane = Engine::Impl::Lane;
     // result is zero past n to the chunk boundary, as the store's view must be.
     join_entries_into(base, mine.at, n, pv, plen);
   }
+  // What the new store publishes continues prev's release sequence (the new slot is not prev's:
+  // an RMW never evicts the store last in modification order).
+  Engine::Impl::StoreClock clock{prev.rel, release ? &th.clock : &th.fence_rel, release};
   if (weak) {
-    e.insert_store(L, loc, nv, rel, base, L.max_ts + kTsStep);  // an RMW is always last
+    e.insert_store(L, loc, nv, clock, base, L.max_ts + kTsStep);  // an RMW is always last
   } else {
-    e.append_record(L, nv, rel, L.max_ts + kTsStep);  // insert_store without views
+    e.append_record(L, nv, clock, L.max_ts + kTsStep, clocks);  // insert_store without views
   }
-  if (release) e.tick();
-  if (full) full_fence();
+  if (full) rmw_full_fence(e, lane);
   *old_out = old;
   return nv;
 }
@@ -358,7 +352,7 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
   }
   // A failed cmpxchg is an unordered read of the newest value.
   ThreadSlot& th = me();
-  th.acq_pending.join(cur.rel);
+  if (hb) th.acq_pending.join(cur.rel);
   if (weak) {
     th.cur().at[loc] = cur.ts;
     size_t slot = size_t{loc} * kHistory + L.newest;
@@ -432,7 +426,7 @@ void Engine::Impl::flush_one(uint32_t tid) {
   s.ts = L.max_ts + kTsStep;
   s.step = p.step;
   s.site = p.site;
-  s.rel = p.rel;
+  if (hb) s.rel = p.rel;
   L.max_ts = s.ts;
   L.newest = slot;
   if (Event* e = record(Op::buffer_flush, p.loc, std::source_location{})) {
@@ -486,7 +480,7 @@ void Engine::Impl::maybe_flush() {
   }
   e.read_views(L, loc, L.newest, view, o);
   const StoreRecord& s = L.hist[L.newest];
-  (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
+  if (e.hb) (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
   *out = s.value;
   return true;
 }
@@ -497,9 +491,8 @@ void Engine::Impl::maybe_flush() {
   if (th.cur().at[loc] < L.max_ts) return false;
   e.take_quiet_point();
   bool release = o == rt::Order::release;
-  e.insert_store(L, loc, v, release ? th.clock : th.fence_rel, release ? th.cur().at : th.rel().at,
-                 L.max_ts + kTsStep);
-  if (release) e.tick();
+  e.insert_store(L, loc, v, Engine::Impl::StoreClock{release ? th.clock : th.fence_rel, nullptr, release},
+                 release ? th.cur().at : th.rel().at, L.max_ts + kTsStep);
   return true;
 }
 
@@ -541,6 +534,40 @@ void Engine::Impl::maybe_flush() {
   e.fence_general(f, w);
 }
 
+// sc's lane for a load, a store and a fence: false, having changed nothing, when the access needs
+// the general path. kClocks: happens-before has started (Lane::sc), else it has not
+// (Lane::sc_unclocked).
+template <bool kClocks>
+[[gnu::always_inline]] static inline bool sc_lane_load(Engine::Impl& e, uint32_t loc, rt::Order o, uint64_t* out) {
+  const Location& L = e.locs[loc];
+  if (!e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
+  e.take_quiet_point();
+  const StoreRecord& s = L.hist[L.newest];
+  if (kClocks) {
+    ThreadSlot& th = e.me();
+    (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
+  }
+  *out = s.value;
+  return true;
+}
+template <bool kClocks>
+[[gnu::always_inline]] static inline bool sc_lane_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o) {
+  Location& L = e.locs[loc];
+  if (o == rt::Order::full || !e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
+  e.take_quiet_point();
+  ThreadSlot& th = e.me();
+  bool release = o == rt::Order::release;
+  e.append_record(L, v, Engine::Impl::StoreClock{release ? th.clock : th.fence_rel, nullptr, release},
+                  L.max_ts + kTsStep, kClocks);
+  return true;
+}
+template <bool kClocks>
+[[gnu::always_inline]] static inline bool sc_lane_fence(Engine::Impl& e, rt::Fence f) {
+  if (!e.point_is_quiet()) return false;
+  e.take_quiet_point();
+  if (kClocks) e.fence_clocks_kept(f);
+  return true;
+}
 namespace rt {
 // The entry points: on their fast lanes the whole operation is this one call from model code; the
 // general path is a second, out-of-line call.
@@ -569,15 +596,11 @@ uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
 // general path, which starts over.
 uint64_t load(uint32_t loc, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
+  uint64_t v;
   if (e.lane == Lane::sc) {
-    const Location& L = e.locs[loc];
-    if (e.point_is_quiet() && e.owner_alive(L.owner_block)) {
-      e.take_quiet_point();
-      const StoreRecord& s = L.hist[L.newest];
-      ThreadSlot& th = e.me();
-      (o == Order::acquire ? th.clock : th.acq_pending).join(s.rel);
-      return s.value;
-    }
+    if (sc_lane_load<true>(e, loc, o, &v)) return v;
+  } else if (e.lane == Lane::sc_unclocked) {
+    if (sc_lane_load<false>(e, loc, o, &v)) return v;
   } else if (e.lane == Lane::lkmm) {
     return lkmm_load(e, loc, o, w);
   }
@@ -586,15 +609,9 @@ uint64_t load(uint32_t loc, Order o, const Where& w) {
 void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
   if (e.lane == Lane::sc) {
-    Location& L = e.locs[loc];
-    if (o != Order::full && e.point_is_quiet() && e.owner_alive(L.owner_block)) {
-      e.take_quiet_point();
-      ThreadSlot& th = e.me();
-      bool release = o == Order::release;
-      e.append_record(L, v, release ? th.clock : th.fence_rel, L.max_ts + kTsStep);
-      if (release) e.tick();
-      return;
-    }
+    if (sc_lane_store<true>(e, loc, v, o)) return;
+  } else if (e.lane == Lane::sc_unclocked) {
+    if (sc_lane_store<false>(e, loc, v, o)) return;
   } else if (e.lane == Lane::lkmm) {
     return lkmm_store(e, loc, v, o, w);
   }
@@ -602,9 +619,11 @@ void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
 }
 uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
   Engine::Impl& e = *g_engine;
+  uint64_t old = 0;
   if (e.lane == Lane::sc) {
-    uint64_t old = 0;
     if (lane_rmw(e, loc, op, arg, o, Lane::sc, &old)) return old;
+  } else if (e.lane == Lane::sc_unclocked) {
+    if (lane_rmw(e, loc, op, arg, o, Lane::sc_unclocked, &old)) return old;
   } else if (e.lane == Lane::lkmm) {
     return lkmm_rmw(e, loc, op, arg, o, w);
   }
@@ -616,11 +635,9 @@ uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
 void fence(Fence f, const Where& w) {
   Engine::Impl& e = *g_engine;
   if (e.lane == Lane::sc) {
-    if (e.point_is_quiet()) {
-      e.take_quiet_point();
-      e.fence_clocks(f);
-      return;
-    }
+    if (sc_lane_fence<true>(e, f)) return;
+  } else if (e.lane == Lane::sc_unclocked) {
+    if (sc_lane_fence<false>(e, f)) return;
   } else if (e.lane == Lane::lkmm) {
     return lkmm_fence(e, f, w);
   }

@@ -21,6 +21,7 @@ uint32_t Engine::Impl::new_var(const char* name, rt::LocKind kind) {
   if (nvars >= kMaxLocations) fail(FailureKind::too_many, nullptr, "too many var<T> in one execution", nullptr);
   uint32_t id = nvars++;
   if (id >= vars.size()) vars.resize(std::max<size_t>(4, vars.size() * 2));
+  need_hb();
   VarMeta& v = vars[id];
   v.name = name;
   v.kind = kind;
@@ -122,8 +123,10 @@ void Engine::Impl::acquire_lock_effects(LockMeta& l) {
   ThreadSlot& th = me();
   l.owner = current;
   uint32_t id = static_cast<uint32_t>(&l - locks.data());
-  th.clock.join(l.clock);
-  th.fence_rel.join(l.clock);
+  if (hb) {
+    th.clock.join(l.clock);
+    th.fence_rel.join(l.clock);
+  }
   if (weak) {
     view_join(th.cur(), lock_views.at(id), lock_view_len[id]);
     view_join(th.rel(), lock_views.at(id), lock_view_len[id]);
@@ -131,8 +134,10 @@ void Engine::Impl::acquire_lock_effects(LockMeta& l) {
   if (th.unlocked_before) {
     // Like smp_wmb plus smp_rmb, and (as in LKMM) not A-cumulative: later stores carry this
     // thread's own earlier stores, not the stores it has merely read.
-    th.clock.join(th.acq_pending);
-    th.fence_rel = th.clock;
+    if (hb) {
+      th.clock.join(th.acq_pending);
+      th.fence_rel = th.clock;
+    }
     if (weak) {
       view_join(th.cur(), th.acq());
       view_join(th.rel(), th.own());
@@ -184,7 +189,7 @@ void Engine::Impl::rcu_read_lock(const std::source_location& w) {
   ThreadSlot& th = me();
   if (th.rcu_depth++ == 0) {
     th.rcu_section++;
-    th.clock.join(rcu_start_clock);
+    if (hb) th.clock.join(rcu_start_clock);
     if (weak) view_join(th.cur(), rcu_start_view());
   }
   record(Op::rcu_read_lock, kNone, w);
@@ -195,7 +200,7 @@ void Engine::Impl::rcu_read_unlock(const std::source_location& w) {
   ThreadSlot& th = me();
   if (th.rcu_depth == 0) fail(FailureKind::assertion, nullptr, "rcu_read_unlock without rcu_read_lock", &w);
   if (--th.rcu_depth == 0) {
-    rcu_done_clock.join(th.clock);
+    if (hb) rcu_done_clock.join(th.clock);
     if (weak) view_join(rcu_done_view(), th.cur());
     tick();
     wake(WaitKind::rcu, 0);
@@ -209,7 +214,7 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
   schedule_point();
   if (me().rcu_depth) fail(FailureKind::deadlock, nullptr, "synchronize_rcu inside an RCU read section", &w);
   fence_effects(rt::Fence::mb);
-  rcu_start_clock.join(me().clock);
+  if (hb) rcu_start_clock.join(me().clock);
   if (weak) view_join(rcu_start_view(), me().cur());
   uint32_t waiting_section[kMaxThreads];
   for (uint32_t t = 0; t < nthreads; ++t) waiting_section[t] = threads[t].rcu_depth ? threads[t].rcu_section : 0;
@@ -229,7 +234,7 @@ void Engine::Impl::synchronize_rcu(const std::source_location& w) {
   }
   // Every section that has ended is ordered before the end of this grace period. Under tso every
   // CPU has passed a quiescent state (a full barrier): all store buffers have drained.
-  me().clock.join(rcu_done_clock);
+  if (hb) me().clock.join(rcu_done_clock);
   if (weak) view_join(me().cur(), rcu_done_view());
   if (tso) {
     for (uint32_t t = 0; t < nthreads; ++t) drain(t);

@@ -33,6 +33,11 @@ struct RunOptions {
   // execution is the same either way (same decisions, steps and trace; tests compare them); off
   // is there to show that, and to rule the engine out when a model behaves strangely.
   bool inline_joins = true;
+  // Vector clocks (happens-before, which orders var<T> accesses and ghost stamps) are kept from
+  // the first var<T> or ghost stamp of an execution, as nothing before it can order what comes
+  // after it: an execution with neither pays nothing for them. Set, they are kept from the start;
+  // every outcome is the same either way (tests compare them).
+  bool eager_happens_before = false;
 };
 
 using Body = void (*)(void* arg);
