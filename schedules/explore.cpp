@@ -37,13 +37,14 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   double next_progress = budget.progress_seconds;
-  while (r.executions < budget.executions && !source.exhausted()) {
+  const bool hooks = source.loop_hooks;
+  while (r.executions < budget.executions && !(hooks && source.exhausted())) {
     const Outcome& o = engine.run(body, arg, source, fast);
-    source.end_execution();
+    if (hooks) source.end_execution();
     ++r.executions;
     r.steps += o.steps;
     r.points += o.points;
-    if (const char* d = source.divergence()) {
+    if (const char* d = hooks ? source.divergence() : nullptr) {
       r.divergence = d;
       break;
     }

@@ -12,7 +12,10 @@ namespace sf {
 // probability at least 1/(n k^(d-1)). k is learned: the most decisions any execution made so far.
 class PctSource final : public ChoiceSource {
  public:
-  PctSource(uint64_t seed, uint32_t depth) : rng_{seed}, depth_(depth < 1 ? 1 : depth) { rewindable = true; }
+  PctSource(uint64_t seed, uint32_t depth) : rng_{seed}, depth_(depth < 1 ? 1 : depth) {
+    rewindable = true;
+    loop_hooks = false;
+  }
 
   void begin_execution() override {
     start_ = Start{rng_.state, decisions_, max_decisions_};  // what the execution follows from (rewind)

@@ -44,6 +44,7 @@ class RandomSource final : public ChoiceSource {
     uniform_next = &rng_;
     wants_option_tids = false;
     rewindable = true;
+    loop_hooks = false;
   }
   RandomSource(const RandomSource&) = delete;  // uniform_next points into the object
   RandomSource& operator=(const RandomSource&) = delete;
