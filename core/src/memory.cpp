@@ -249,9 +249,11 @@ static uint64_t apply(rt::RmwOp op, uint64_t old, uint64_t arg) {
 
 // The read-modify-write core shared by rmw(), a successful cmpxchg() and the fast lanes: reads the
 // newest store (atomicity), continues its release sequence, appends the new value. `lane`: the
-// caller knows the run takes that fast lane (sc: no store buffers, no views; lkmm: views, no store
-// buffers; both: no feedback), which lets the compiler drop the other paths from its copy.
+// caller knows the run takes that fast lane (sc: no store buffers, no views, clocks; sc_unclocked:
+// the same without clocks; lkmm: views, no store buffers; all: no feedback), which lets the compiler
+// drop the other paths from its copy.
 using Lane = Engine::Impl::Lane;
+// A fully ordered RMW's fence on each side, as the lane does it.
 [[gnu::always_inline]] static inline void rmw_full_fence(Engine::Impl& e, Lane lane) {
   if (lane == Lane::general) {
     e.fence_effects(rt::Fence::mb);
