@@ -22,11 +22,18 @@ struct View {
 
 // A view holds n meaningful entries (n: the locations of the execution). These copy, join or clear
 // them a 16-byte chunk at a time, inline: views are small, and a libc call per copy cost more than
-// the copy. Rounding n up to the chunk is safe because every view is zero from n to the chunk
+// the copy. A model of at most 4 locations (most) has one chunk, done without a loop (-1% to -4%
+// instructions per `lkmm` execution of the bench tests). Rounding n up to the chunk is safe because every view is zero from n to the chunk
 // boundary: thread and global views are zero past the execution's locations, and store and lock
 // views are whole-chunk copies of such views (rmw_core pads its work view to the chunk).
 using ViewChunk = uint32_t __attribute__((vector_size(16)));
 inline void copy_entries(uint32_t* dst, const uint32_t* src, uint32_t n) {
+  if (n - 1 < 4) {  // one chunk: most models
+    ViewChunk c;
+    std::memcpy(&c, src, sizeof c);
+    std::memcpy(dst, &c, sizeof c);
+    return;
+  }
   for (uint32_t i = 0; i < n; i += 4) {
     ViewChunk c;
     std::memcpy(&c, src + i, sizeof c);
@@ -37,6 +44,12 @@ inline void copy_entries(View dst, View src, uint32_t n) { copy_entries(dst.at, 
 // Copies the first n entries of `src` into several views in one pass.
 template <class... V>
 inline void copy_entries_to(uint32_t n, View src, V... dsts) {
+  if (n - 1 < 4) {  // one chunk
+    ViewChunk c;
+    std::memcpy(&c, src.at, sizeof c);
+    (std::memcpy(dsts.at, &c, sizeof c), ...);
+    return;
+  }
   for (uint32_t i = 0; i < n; i += 4) {
     ViewChunk c;
     std::memcpy(&c, src.at + i, sizeof c);
@@ -45,6 +58,14 @@ inline void copy_entries_to(uint32_t n, View src, V... dsts) {
 }
 // Joins (entry-wise max) the first n entries of `from` into `into`.
 inline void join_entries(uint32_t* into, const uint32_t* from, uint32_t n) {
+  if (n - 1 < 4) {  // one chunk: most models
+    ViewChunk a, b;
+    std::memcpy(&a, into, sizeof a);
+    std::memcpy(&b, from, sizeof b);
+    a = a > b ? a : b;
+    std::memcpy(into, &a, sizeof a);
+    return;
+  }
   for (uint32_t i = 0; i < n; i += 4) {
     ViewChunk a, b;
     std::memcpy(&a, into + i, sizeof a);
@@ -56,6 +77,14 @@ inline void join_entries(uint32_t* into, const uint32_t* from, uint32_t n) {
 // into = max(a, b) over the first n entries, where only b's first b_len entries count (b's entries
 // from b_len to its chunk boundary must be zero, like a's past n).
 inline void join_entries_into(uint32_t* into, const uint32_t* a, uint32_t n, const uint32_t* b, uint32_t b_len) {
+  if (n - 1 < 4) {  // one chunk
+    ViewChunk x, y = {};
+    std::memcpy(&x, a, sizeof x);
+    if (b_len) std::memcpy(&y, b, sizeof y);
+    x = x > y ? x : y;
+    std::memcpy(into, &x, sizeof x);
+    return;
+  }
   for (uint32_t i = 0; i < n; i += 4) {
     ViewChunk x, y = {};
     std::memcpy(&x, a + i, sizeof x);
@@ -69,6 +98,10 @@ template <class... V>
 inline void zero_entries_of(uint32_t n, V... views) {
   ViewChunk c = {};
   __asm__("" : "+x"(c));  // an opaque zero: keeps the compiler from turning the loop into memset calls
+  if (n - 1 < 4) {  // one chunk
+    (std::memcpy(views.at, &c, sizeof c), ...);
+    return;
+  }
   for (uint32_t i = 0; i < n; i += 4) (std::memcpy(views.at + i, &c, sizeof c), ...);
 }
 
