@@ -60,15 +60,17 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 // the store that is last in modification order.
 [[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c,
                                                             const uint32_t* base, uint32_t ts) {
+  ThreadSlot& th = me();  // once: a store into a view could be `current` as far as the compiler knows
   uint32_t slot = append_record(L, v, c, ts, hb);
   if (weak) {
     size_t vs = size_t{loc} * kHistory + slot;
     uint32_t* mv = store_view(vs);
-    store_view_len[vs] = std::min(nlocs, kMaxWeakLocations);
-    copy_entries(mv, base, store_view_len[vs]);
+    uint32_t n = std::min(nlocs, kMaxWeakLocations);
+    store_view_len[vs] = n;
+    copy_entries(mv, base, n);
     mv[loc] = ts;
-    me().cur().at[loc] = ts;
-    me().own().at[loc] = ts;
+    th.cur().at[loc] = ts;
+    th.own().at[loc] = ts;
   }
 }
 
