@@ -103,7 +103,7 @@ void Engine::Impl::reset() {
   g_engine = this;
   src.begin_execution();
 
-  // Thread 0 runs the body right here, on the caller's stack, with an empty clock.
+  // Thread 0 runs the body right here, on the caller's stack (its clock is set by start_hb()).
   ThreadSlot& t0 = threads[0];
   nthreads = 1;
   begin_thread(t0, 0);
