@@ -152,23 +152,33 @@ TEST(Engine, DetectsDataRaceOnPlainData) {
 // a relaxed flag does not (except under tso, where every store is a release and every load an
 // acquire), whatever came before. Every execution of the exhaustive search, in every
 // mode, ends the same way as with clocks from the start, even right after an execution that left
-// large clocks in the same threads, locations and store slots.
+// large clocks in the same threads, store slots, lock and smp_mb order.
 void clock_polluter_body() {
+  spinlock_t lock{"lock"};
   shared<int> a{0, "a"}, b{0, "b"};
   var<int> v{0, "v"};  // clocks from the start
-  auto many_releases = [](shared<int>& x) {
-    for (int i = 1; i <= 20; ++i) smp_store_release(x, i);
+  auto many_releases = [&](shared<int>& x, shared<int>& other) {
+    for (int i = 1; i <= 20; ++i) {
+      smp_store_release(x, i);
+      (void)READ_ONCE(other);  // a relaxed read of the other's releases: what a later fence would take
+      smp_mb();
+      spin_lock(lock);
+      spin_unlock(lock);
+    }
   };
-  thread t1 = spawn([&] { many_releases(a); });
-  thread t2 = spawn([&] { many_releases(b); });
+  thread t1 = spawn([&] { many_releases(a, b); });
+  thread t2 = spawn([&] { many_releases(b, a); });
   join(t1);
   join(t2);
 }
 
 void late_var_body(bool ordered) {
+  spinlock_t lock{"lock"};  // taken by both before the var exists: no edge to its accesses
   shared<int> ready{0, "ready"}, published{0, "published"};
   std::optional<var<int>> data;  // created by the writer, after its first release
   thread w = spawn([&] {
+    spin_lock(lock);
+    spin_unlock(lock);
     smp_store_release(ready, 1);
     data.emplace(0, "data");
     data->store(42);
@@ -180,7 +190,11 @@ void late_var_body(bool ordered) {
   });
   thread r = spawn([&] {
     if (smp_load_acquire(ready) != 1) return;
+    spin_lock(lock);
+    spin_unlock(lock);
+    smp_mb();
     int p = ordered ? smp_load_acquire(published) : READ_ONCE(published);
+    smp_rmb();  // orders nothing here: the writer published `published` without a release
     if (p == 1) (void)data->load();
   });
   join(w);
@@ -195,6 +209,7 @@ TEST(Engine, HappensBeforeFromTheFirstVarOrdersWhatFollows) {
       BoundedSource eager_src(BoundedSource::kUnbounded, BoundedSource::kUnbounded);
       Engine lazy, eager;
       test::FnBody polluter{clock_polluter_body};
+      test::FnBody unclocked{[] {}};
       RandomSource polluter_src(5);
       RunOptions lo;
       lo.memory = mode;
@@ -204,7 +219,11 @@ TEST(Engine, HappensBeforeFromTheFirstVarOrdersWhatFollows) {
       uint64_t executions = 0, races = 0;
       while (!lazy_src.exhausted()) {
         ASSERT_FALSE(eager_src.exhausted());
+        // The polluter keeps clocks (it has a var); an empty execution after it (with clocks from its
+        // start, as the one before asked for them) leaves them as they were, and lets the next one
+        // start without clocks again.
         lazy.run(&test::FnBody::call, &polluter, polluter_src, lo);
+        lazy.run(&test::FnBody::call, &unclocked, polluter_src, lo);
         Outcome x = lazy.run(&test::FnBody::call, &b, lazy_src, lo);
         lazy_src.end_execution();
         Outcome y = eager.run(&test::FnBody::call, &b, eager_src, eo);

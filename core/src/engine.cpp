@@ -413,6 +413,7 @@ void Engine::Impl::run_nested(uint32_t child) {
 
 // Happens-before starts here (see `hb`): every clock is set as at the start of an execution with
 // these threads, locations and locks and no ordering between them yet, epochs starting over at 1.
+// (A lock's clock needs nothing: new_lock() clears it and only an unlock with clocks writes it.)
 void Engine::Impl::start_hb() {
   hb = true;
   if (lane == Lane::sc_unclocked) lane = Lane::sc;
@@ -428,7 +429,6 @@ void Engine::Impl::start_hb() {
     Location& L = locs[l];
     for (uint32_t i = 0, kept = std::min(L.count, kHistory); i < kept; ++i) L.hist[i].rel.clear();
   }
-  for (uint32_t l = 0; l < nlocks; ++l) locks[l].clock.clear();
   mb_clock.clear();
   rcu_start_clock.clear();
   rcu_done_clock.clear();
