@@ -287,9 +287,9 @@ struct Engine::Impl {
   // feedback, a schedule point that needs no call (no step limit, no decision to ask the source
   // for, room to record the one it answered in advance) is taken without the machinery of the
   // general path, so that the whole access runs without a call or a stack frame. `lane` says which
-  // fast lane the run's accesses take: sc's (the access as sc does it), lkmm's (with views, for an
-  // access whose choices, if any, the source answered in advance; only when decisions are not
-  // kept), or none; sc_unclocked is sc's until happens-before starts (`hb`; start_hb() moves the
+  // fast lane the run's accesses take: sc's (the access as sc does it), lkmm's (with views; a load
+  // with a read choice asks the source itself, a store whose place in modification order would be
+  // a choice takes the general path; only when decisions are not kept), or none; sc_unclocked is sc's until happens-before starts (`hb`; start_hb() moves the
   // run to sc), so that neither lane tests `hb` at each access. point_is_quiet() changes nothing;
   // take_quiet_point() then does exactly what schedule_point() would.
   enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm };

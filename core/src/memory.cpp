@@ -143,6 +143,24 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   }
 }
 
+// lkmm: the ring slots of the stores a thread whose view of L is `view` may read (those not before
+// it), newest first; returns how many.
+[[gnu::always_inline]] static inline uint32_t readable_stores(const Location& L, uint32_t view,
+                                                             uint32_t (&allowed)[kHistory]) {
+  uint32_t n = 0;
+  uint32_t kept = std::min(L.count, kHistory);
+  for (uint32_t i = 0; i < kept; ++i) {
+    if (L.hist[i].ts < view) continue;
+    uint32_t k = n++;
+    while (k > 0 && L.hist[allowed[k - 1]].ts < L.hist[i].ts) {
+      allowed[k] = allowed[k - 1];
+      --k;
+    }
+    allowed[k] = i;
+  }
+  return n;
+}
+
 uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_location& w) {
   schedule_point();
   begin_op(w);
@@ -170,22 +188,11 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     return v;
   }
   if (weak) {
-    // The stores this thread may read: those not before its view, newest first. A thread whose
-    // view already holds the newest store may read only that one (no choice to make).
+    // A thread whose view already holds the newest store may read only that one (no choice).
     uint32_t view = th.cur().at[loc];
     if (view < L.max_ts) {
       uint32_t allowed[kHistory];
-      uint32_t n = 0;
-      uint32_t kept = std::min(L.count, kHistory);
-      for (uint32_t i = 0; i < kept; ++i) {
-        if (L.hist[i].ts < view) continue;
-        uint32_t k = n++;
-        while (k > 0 && L.hist[allowed[k - 1]].ts < L.hist[i].ts) {
-          allowed[k] = allowed[k - 1];
-          --k;
-        }
-        allowed[k] = i;
-      }
+      uint32_t n = readable_stores(L, view, allowed);
       if (n > 1) chosen = allowed[decide(ChoiceKind::read, n)];
     }
     read_views(L, loc, chosen, view, o);
@@ -461,29 +468,36 @@ void Engine::Impl::maybe_flush() {
 }
 
 // lkmm's fast lane (engine_impl.h) for a load, a store and a read-modify-write: each returns false,
-// having changed nothing, when the access needs the general path. A load takes it when it reads the
-// newest store it may read without asking the source: its view allows no other, or the source
-// answered the read choice in advance (newest_run); a store, when it has seen the last store to the
-// location, so that it can only go last in modification order (store_position makes no choice).
+// having changed nothing, when the access needs the general path. A load takes it at any quiet point:
+// its read choice, if its view allows more than one store, is answered by the source's run of
+// defaults (newest_run) or by the source itself, as the general path would ask it; a store, when it
+// has seen the last store to the location, so that it can only go last in modification order
+// (store_position makes no choice).
 [[gnu::always_inline]] static inline bool lkmm_lane_load(Engine::Impl& e, uint32_t loc, rt::Order o, uint64_t* out) {
   const Location& L = e.locs[loc];
   if (!e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
   ThreadSlot& th = e.me();
   uint32_t view = th.cur().at[loc];
   uint32_t n = 1;  // the stores it may read: those not before its view
+  uint32_t chosen = L.newest;
   if (view < L.max_ts) {
     n = 0;
     uint32_t kept = std::min(L.count, kHistory);
     for (uint32_t i = 0; i < kept; ++i) n += L.hist[i].ts >= view;
-    if (n > 1 && !e.source->newest_run) return false;
   }
   e.take_quiet_point();
-  if (n > 1) {  // decide() answering from the run: option 0, the newest
-    --e.source->newest_run;
-    e.note_decision(Decision{ChoiceKind::read, n, 0});
+  if (n > 1) {
+    if (e.source->newest_run) {  // decide() answering from the run: option 0, the newest
+      --e.source->newest_run;
+      e.note_decision(Decision{ChoiceKind::read, n, 0});
+    } else {  // the source is asked, as the general path would
+      uint32_t allowed[kHistory];
+      readable_stores(L, view, allowed);
+      chosen = allowed[e.decide(ChoiceKind::read, n)];
+    }
   }
-  e.read_views(L, loc, L.newest, view, o);
-  const StoreRecord& s = L.hist[L.newest];
+  e.read_views(L, loc, chosen, view, o);
+  const StoreRecord& s = L.hist[chosen];
   if (e.hb) (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
   *out = s.value;
   return true;
