@@ -1,6 +1,7 @@
 // schedules/explore.cpp: the exploration loop (no trace recording until a failure is found).
 #include "schedules/explore.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "schedfuzz/replay_source.h"
@@ -39,15 +40,26 @@ ExploreResult explore(Engine& engine, Body body, void* arg, ChoiceSource& source
   double next_progress = budget.progress_seconds;
   const bool hooks = source.loop_hooks;
   while (r.executions < budget.executions && !(hooks && source.exhausted())) {
-    const Outcome& o = engine.run(body, arg, source, fast);
-    if (hooks) source.end_execution();
-    ++r.executions;
-    r.steps += o.steps;
-    r.points += o.points;
-    if (const char* d = hooks ? source.divergence() : nullptr) {
-      r.divergence = d;
-      break;
+    const Outcome* last;
+    if (hooks) {
+      last = &engine.run(body, arg, source, fast);
+      source.end_execution();
+      ++r.executions;
+      r.steps += last->steps;
+      r.points += last->points;
+      if (const char* d = source.divergence()) {
+        r.divergence = d;
+        break;
+      }
+    } else {  // nothing to call between executions: the engine loops, up to the next clock reading
+      RunTotals ran;
+      uint64_t to_check = 256 - (r.executions & 255);
+      last = &engine.run_many(body, arg, source, fast, std::min(budget.executions - r.executions, to_check), ran);
+      r.executions += ran.executions;
+      r.steps += ran.steps;
+      r.points += ran.points;
     }
+    const Outcome& o = *last;
     if (o.failed()) {
       r.found = true;
       r.outcome = o;

@@ -883,6 +883,79 @@ TEST(Engine, TheSearchLoopRecordsAFailureByRunningItAgain) {
   }
 }
 
+// Engine::run_many() is run() in a loop: the same executions, steps and points, and the same first
+// failure, whatever the chunks it is called in; it stops right after a failure.
+TEST(Engine, RunManyIsRunInALoop) {
+  test::FnBody racy{[] {
+    shared<int> x{0, "x"};
+    var<int> seen{0, "seen"};
+    auto inc = [&] {
+      int v = READ_ONCE(x);
+      WRITE_ONCE(x, v + 1);
+    };
+    parallel(inc, inc, inc);
+    seen.store(READ_ONCE(x));
+    sf::oracle(seen.load() == 3, "lost", "x is %d", seen.load());
+  }};
+  test::FnBody locked{[] {
+    shared<int> x{0, "x"};
+    spinlock_t l{"l"};
+    auto inc = [&] {
+      spin_lock(l);
+      WRITE_ONCE(x, READ_ONCE(x) + 1);
+      spin_unlock(l);
+    };
+    parallel(inc, inc);
+    sf::oracle(x.peek() == 2, "lost", "x is %d", x.peek());
+  }};
+  for (test::FnBody* body : {&racy, &locked}) {
+    for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
+      for (uint64_t seed : {1, 2, 3}) {
+        RunOptions o;
+        o.memory = mode;
+        o.record_events = false;
+        o.record_decisions = false;
+        const uint64_t budget = 3000;
+        Engine one;
+        RandomSource s1(seed);
+        RunTotals looped;
+        Outcome first_failure;
+        while (looped.executions < budget) {
+          const Outcome& out = one.run(&test::FnBody::call, body, s1, o);
+          ++looped.executions;
+          looped.steps += out.steps;
+          looped.points += out.points;
+          if (out.failed()) {
+            first_failure = out;
+            break;
+          }
+        }
+        for (uint64_t chunk : {1, 7, 1000}) {
+          Engine many;
+          RandomSource s2(seed);
+          RunTotals totals;
+          const Outcome* last = nullptr;
+          while (totals.executions < budget) {
+            last = &many.run_many(&test::FnBody::call, body, s2, o, std::min(chunk, budget - totals.executions), totals);
+            if (last->failed()) break;
+          }
+          EXPECT_EQ(totals.executions, looped.executions) << "chunk " << chunk;
+          EXPECT_EQ(totals.steps, looped.steps);
+          EXPECT_EQ(totals.points, looped.points);
+          ASSERT_NE(last, nullptr);
+          EXPECT_EQ(last->failed(), first_failure.failed());
+          EXPECT_EQ(last->message, first_failure.message);
+          EXPECT_EQ(last->step, first_failure.step);
+          RunTotals none;
+          many.run_many(&test::FnBody::call, body, s2, o, 0, none);
+          EXPECT_EQ(none.executions, 0u);
+        }
+        EXPECT_EQ(body == &racy, first_failure.failed()) << "seed " << seed;
+      }
+    }
+  }
+}
+
 // A model whose failure does not repeat (it depends on state outside the engine) is reported as
 // not deterministic, not as a failure with a schedule that would not replay.
 TEST(Engine, AFailureThatDoesNotRepeatIsReportedAsNondeterminism) {

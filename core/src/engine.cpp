@@ -41,6 +41,11 @@ Engine::~Engine() = default;
 const Outcome& Engine::run(Body body, void* arg, ChoiceSource& source, const RunOptions& options) {
   return impl_->run(body, arg, source, options);
 }
+const Outcome& Engine::run_many(Body body, void* arg, ChoiceSource& source, const RunOptions& options,
+                                uint64_t max_executions, RunTotals& totals) {
+  if (max_executions == 0) return impl_->outcome;
+  return impl_->run_many(body, arg, source, options, max_executions, totals);
+}
 const Trace& Engine::trace() const { return impl_->build_trace(); }
 const std::vector<Decision>& Engine::decisions() const { return impl_->decisions; }
 
@@ -81,22 +86,25 @@ void Engine::Impl::reset() {
   trace_built = false;
 }
 
-// Not instrumented by AddressSanitizer: its frame bookkeeping does not survive the longjmp back into
-// run_threads (inlined here); the model's code it calls is instrumented.
-[[clang::no_sanitize("address")]] const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src,
-                                                                 const RunOptions& o) {
-  reset();
-  source = &src;
+void Engine::Impl::set_options(const RunOptions& o) {
   opts = o;
   weak = o.memory == MemoryMode::lkmm;
   tso = o.memory == MemoryMode::tso;
-  lane = o.record_events || o.feedback     ? Lane::general
-         : o.memory == MemoryMode::sc        ? Lane::sc_unclocked
-         : weak && !o.record_decisions       ? Lane::lkmm
-                                             : Lane::general;
+  run_lane = o.record_events || o.feedback     ? Lane::general
+             : o.memory == MemoryMode::sc        ? Lane::sc_unclocked
+             : weak && !o.record_decisions       ? Lane::lkmm
+                                                 : Lane::general;
   keep_decisions = o.record_decisions;
+}
+
+// One execution with the options set_options() set, after reset(). Not instrumented by AddressSanitizer (nor are
+// its callers, which inline it): its frame bookkeeping does not survive the longjmp back into
+// run_threads (inlined here); the model's code it calls is instrumented.
+[[gnu::always_inline]] inline const Outcome& Engine::Impl::execute(Body b, void* arg, ChoiceSource& src) {
+  source = &src;
+  lane = run_lane;  // start_hb() may have moved the last execution's
   hb = false;  // the clocks start with the first var<T> or ghost stamp (start_hb), or right below
-  bool eager_hb = o.eager_happens_before || hb_wanted;
+  bool eager_hb = opts.eager_happens_before || hb_wanted;
   hb_wanted = false;
   body = b;
   body_arg = arg;
@@ -140,6 +148,30 @@ void Engine::Impl::reset() {
   if (keep_decisions) decisions.assign(kept.get(), kept.get() + nkept);
   if (opts.record_events) outcome.trace_hash = trace_hash(build_trace());
   return outcome;
+}
+
+[[clang::no_sanitize("address")]] const Outcome& Engine::Impl::run(Body b, void* arg, ChoiceSource& src,
+                                                                 const RunOptions& o) {
+  reset();  // before the new options: it clears what the last execution's left
+  set_options(o);
+  return execute(b, arg, src);
+}
+
+// The options are set once, and the loop around the executions is here: per execution this spares
+// what run() does beside it (its frame, the options, the caller's loop and its calls).
+[[clang::no_sanitize("address")]] const Outcome& Engine::Impl::run_many(Body b, void* arg, ChoiceSource& src,
+                                                                      const RunOptions& o, uint64_t max,
+                                                                      RunTotals& totals) {
+  reset();
+  set_options(o);
+  for (;;) {
+    const Outcome& out = execute(b, arg, src);
+    ++totals.executions;
+    totals.steps += out.steps;
+    totals.points += out.points;
+    if (out.failed() || --max == 0) return out;
+    reset();
+  }
 }
 
 // Thread 0's body on the caller's stack, then the other threads (if any) until the last one hands

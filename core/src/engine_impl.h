@@ -228,6 +228,9 @@ struct Engine::Impl {
 
   // engine.cpp
   const Outcome& run(Body b, void* arg, ChoiceSource& src, const RunOptions& o);
+  const Outcome& run_many(Body b, void* arg, ChoiceSource& src, const RunOptions& o, uint64_t max, RunTotals& totals);
+  void set_options(const RunOptions& o);
+  [[gnu::always_inline]] inline const Outcome& execute(Body b, void* arg, ChoiceSource& src);
   [[gnu::always_inline]] inline void reset();
   // A choice among n >= 2 options, recorded. The source's default runs (choice.h) are answered here.
   uint32_t decide(ChoiceKind kind, uint32_t n) {
@@ -294,6 +297,7 @@ struct Engine::Impl {
   // take_quiet_point() then does exactly what schedule_point() would.
   enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm };
   Lane lane = Lane::general;
+  Lane run_lane = Lane::general;  // the lane the options give (lane starts each execution there)
   [[gnu::always_inline]] bool point_is_quiet() const {
     if (steps >= opts.max_steps) return false;
     if (!(runnable & ~(1u << current))) return true;

@@ -42,6 +42,13 @@ struct RunOptions {
 
 using Body = void (*)(void* arg);
 
+// What Engine::run_many() ran: executions, and their steps and schedule points (Outcome's).
+struct RunTotals {
+  uint64_t executions = 0;
+  uint64_t steps = 0;
+  uint64_t points = 0;
+};
+
 class Engine {
  public:
   Engine();
@@ -53,6 +60,13 @@ class Engine {
   // give the same execution. Only one Engine may run at a time in a process. The outcome stays
   // valid until the next run.
   const Outcome& run(Body body, void* arg, ChoiceSource& source, const RunOptions& options = {});
+
+  // Up to `max_executions` executions one after another with the same options, as that many run()
+  // calls would make them, stopping after the first that fails; adds what ran to `totals` and
+  // returns the last one's outcome. For a source that keeps ChoiceSource's loop hooks at their
+  // defaults (loop_hooks false): nothing is called between executions. The loop of explore().
+  const Outcome& run_many(Body body, void* arg, ChoiceSource& source, const RunOptions& options,
+                          uint64_t max_executions, RunTotals& totals);
 
   // The record of the last execution.
   const Trace& trace() const;
