@@ -52,8 +52,8 @@ const std::vector<Decision>& Engine::decisions() const { return impl_->decisions
 void Engine::Impl::reset() {
   // A thread's slot is set up when the thread is created (begin_thread); only its weak-memory
   // views are zeroed here, if the last execution used them, and only as far as it did.
-  uint32_t used = !weak ? 0 : nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
-  if (used) {
+  if (weak && nlocs) {
+    uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
     for (uint32_t t = 0; t < nthreads; ++t) {
       ThreadSlot& th = threads[t];
       zero_entries_of(used, th.cur(), th.acq(), th.rel(), th.own());
@@ -137,10 +137,8 @@ void Engine::Impl::set_options(const RunOptions& o) {
       }
       th.state = ThreadState::finished;
     }
-  } else if (!blocks.empty()) {
-    check_leaks();
   }
-  if (!blocks.empty()) release_all_blocks();
+  if (!blocks.empty()) end_blocks();
   g_engine = nullptr;
   outcome.steps = steps;
   outcome.points = steps - plain_steps;

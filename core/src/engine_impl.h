@@ -536,6 +536,7 @@ struct Engine::Impl {
   uint32_t find_block(const void* p) const;
   void touch_block(const void* p, const std::source_location& w);
   void release_all_blocks();
+  void end_blocks();  // at the end of an execution that allocated: the leak check (if it passed), then release
   void check_leaks();
 
   // --- raw storage, last: a new Engine touches only the pages in front of it

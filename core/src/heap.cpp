@@ -79,6 +79,11 @@ void Engine::Impl::check_leaks() {
 }
 
 // Returns the memory; the records stay (names and addresses for the trace) until the next reset.
+void Engine::Impl::end_blocks() {
+  if (!outcome.failed()) check_leaks();
+  release_all_blocks();
+}
+
 void Engine::Impl::release_all_blocks() {
   for (Block& b : blocks) {
     if (b.released) continue;
