@@ -92,7 +92,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
   tso = o.memory == MemoryMode::tso;
   run_lane = o.record_events || o.feedback     ? Lane::general
              : o.memory == MemoryMode::sc        ? Lane::sc_unclocked
-             : weak && !o.record_decisions       ? Lane::lkmm
+             : weak && !o.record_decisions       ? Lane::lkmm_small  // until a fifth location
                                                  : Lane::general;
   keep_decisions = o.record_decisions;
 }

@@ -293,9 +293,10 @@ struct Engine::Impl {
   // fast lane the run's accesses take: sc's (the access as sc does it), lkmm's (with views; a load
   // with a read choice asks the source itself, a store whose place in modification order would be
   // a choice takes the general path; only when decisions are not kept), or none; sc_unclocked is sc's until happens-before starts (`hb`; start_hb() moves the
-  // run to sc), so that neither lane tests `hb` at each access. point_is_quiet() changes nothing;
+  // run to sc), so that neither lane tests `hb` at each access; lkmm_small is lkmm's while the
+  // execution has at most kViewChunk locations (small_views()). point_is_quiet() changes nothing;
   // take_quiet_point() then does exactly what schedule_point() would.
-  enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm };
+  enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm, lkmm_small };
   Lane lane = Lane::general;
   Lane run_lane = Lane::general;  // the lane the options give (lane starts each execution there)
   [[gnu::always_inline]] bool point_is_quiet() const {
@@ -471,9 +472,9 @@ struct Engine::Impl {
   uint64_t rmw_general(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const std::source_location& w);
   void fence_general(rt::Fence f, const std::source_location& w);
   void fence_effects(rt::Fence f);
-  void fence_views(rt::Fence f);  // lkmm: the views' part of fence_effects
+  void fence_views(rt::Fence f, bool small = false);  // lkmm: the views' part of fence_effects
   // lkmm: the views' part of a load that reads ring slot `chosen`
-  void read_views(const Location& L, uint32_t loc, uint32_t chosen, uint32_t view, rt::Order o);
+  void read_views(const Location& L, uint32_t loc, uint32_t chosen, uint32_t view, rt::Order o, bool small = false);
   // tso
   void maybe_flush();                    // at a schedule point: perhaps drain one buffered store
   void flush_one(uint32_t tid);          // the oldest store of thread tid reaches memory
@@ -484,8 +485,18 @@ struct Engine::Impl {
     join_entries(into.at, from, std::min({nlocs, kMaxWeakLocations, len}));
   }
   void view_join(View into, View from, uint32_t len = kNone) const { view_join(into, from.at, len); }
+  // Small views: while an execution has at most kViewChunk locations, every view it reads has a
+  // whole first chunk (zero past the locations), so that view operations take one chunk without
+  // counting entries: thread and global views are zero past the locations (reset() clears whole
+  // chunks), a store's view is a whole-chunk copy of such a view, and an initial store's view is
+  // a zero chunk (new_location writes it beside its length 0, which the general path reads). The
+  // lkmm_small lane passes `small` to what it shares with the others (always inline: the tests fold),
+  // which then takes each view as one chunk in a register, loaded once and stored once (no scalar
+  // store into a chunk that a whole-chunk load could soon read: such a load waits for the store).
+  //
   // Adds a store at modification-order position `ts` (append: L.max_ts + kTsStep).
-  void insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c, const uint32_t* view_base, uint32_t ts);
+  void insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c, const uint32_t* view_base, uint32_t ts,
+                    bool small = false);
   uint32_t store_position(const Location& L, uint32_t loc);  // lkmm: where a plain store goes
 
   // sync.cpp

@@ -49,8 +49,10 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
   }
   init_location(locs[id], name, init, kind);
   if (weak) {
-    // The initial store publishes an empty view.
+    // The initial store publishes an empty view (a zero chunk, for small views: engine_impl.h).
     store_view_len[size_t{id} * kHistory] = 0;
+    zero_entries_of(kViewChunk, store_views.at(size_t{id} * kHistory));
+    if (id >= kViewChunk && lane == Lane::lkmm_small) lane = Lane::lkmm;  // views no longer small
   }
   return id;
 }
@@ -59,9 +61,18 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 // Stores live in a ring of the last kHistory created; the caller never lets an insertion evict
 // the store that is last in modification order.
 [[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c,
-                                                            const uint32_t* base, uint32_t ts) {
+                                                            const uint32_t* base, uint32_t ts, bool small) {
   ThreadSlot& th = me();  // once: a store into a view could be `current` as far as the compiler knows
   uint32_t slot = append_record(L, v, c, ts, hb);
+  if (small) {  // the same, a chunk each in registers (ts is past every entry for loc it raises)
+    size_t vs = size_t{loc} * kHistory + slot;
+    ViewChunk mine = entry_chunk(loc, ts);
+    store_chunk(store_view(vs), max_chunk(load_chunk(base), mine));
+    store_view_len[vs] = kViewChunk;
+    store_chunk(th.cur().at, max_chunk(load_chunk(th.cur().at), mine));
+    store_chunk(th.own().at, max_chunk(load_chunk(th.own().at), mine));
+    return;
+  }
   if (weak) {
     size_t vs = size_t{loc} * kHistory + slot;
     uint32_t* mv = store_view(vs);
@@ -111,12 +122,21 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
 // lkmm: what reading the store in ring slot `chosen` does to the reader's views (`view`: its current
 // view of the location before the load).
 [[gnu::always_inline]] inline void Engine::Impl::read_views(const Location& L, uint32_t loc, uint32_t chosen,
-                                                          uint32_t view, rt::Order o) {
+                                                          uint32_t view, rt::Order o, bool small) {
   ThreadSlot& th = me();
   uint32_t ts = L.hist[chosen].ts;
-  th.cur().at[loc] = std::max(view, ts);
   size_t slot = size_t{loc} * kHistory + chosen;
   const uint32_t* mv = store_view(slot);
+  if (small) {  // the same, a chunk each in registers
+    ViewChunk read = entry_chunk(loc, ts);
+    ViewChunk published = load_chunk(mv);
+    ViewChunk cur = max_chunk(load_chunk(th.cur().at), read);
+    if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) cur = max_chunk(cur, published);
+    store_chunk(th.cur().at, cur);
+    store_chunk(th.acq().at, max_chunk(max_chunk(load_chunk(th.acq().at), published), read));
+    return;
+  }
+  th.cur().at[loc] = std::max(view, ts);
   // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
   // accesses through it; without dependency tracking, such a load is modelled as an acquire.
   if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur(), mv, store_view_len[slot]);
@@ -125,8 +145,19 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
 }
 
 // lkmm: a fence's effect on the thread's views (and, for smp_mb, on the global one).
-[[gnu::always_inline]] inline void Engine::Impl::fence_views(rt::Fence f) {
+[[gnu::always_inline]] inline void Engine::Impl::fence_views(rt::Fence f, bool small) {
   ThreadSlot& th = me();
+  if (small) {  // the same, a chunk each in registers
+    ViewChunk cur = load_chunk(th.cur().at);
+    if (f != rt::Fence::wmb) cur = max_chunk(cur, load_chunk(th.acq().at));
+    if (f == rt::Fence::mb) {
+      cur = max_chunk(cur, load_chunk(mb_view().at));
+      store_chunk(mb_view().at, cur);
+    }
+    if (f != rt::Fence::wmb) store_chunk(th.cur().at, cur);
+    if (f != rt::Fence::rmb) store_chunk(th.rel().at, cur);
+    return;
+  }
   uint32_t n = std::min(nlocs, kMaxWeakLocations);
   switch (f) {
     case rt::Fence::rmb:
@@ -268,9 +299,9 @@ using Lane = Engine::Impl::Lane;
     e.fence_effects(rt::Fence::mb);
   } else if (lane == Lane::sc) {
     e.fence_clocks_kept(rt::Fence::mb);
-  } else if (lane == Lane::lkmm) {  // what fence_effects does without store buffers
+  } else if (lane == Lane::lkmm || lane == Lane::lkmm_small) {  // what fence_effects does without store buffers
     e.fence_clocks(rt::Fence::mb);
-    e.fence_views(rt::Fence::mb);
+    e.fence_views(rt::Fence::mb, lane == Lane::lkmm_small);
   }  // sc_unclocked: no clocks yet, no views
 }
 [[gnu::always_inline]] static inline uint64_t rmw_core(Engine::Impl& e, uint32_t loc, uint64_t nv_arg, rt::RmwOp op,
@@ -278,7 +309,8 @@ using Lane = Engine::Impl::Lane;
                                                        Lane lane = Lane::general) {
   bool general = lane == Lane::general;
   bool tso = general && e.tso;
-  bool weak = lane == Lane::lkmm || (general && e.weak);
+  bool small = lane == Lane::lkmm_small;
+  bool weak = lane == Lane::lkmm || small || (general && e.weak);
   bool clocks = lane == Lane::sc || (lane != Lane::sc_unclocked && e.hb);
   Location& L = e.locs[loc];
   ThreadSlot& th = e.me();
@@ -296,8 +328,27 @@ using Lane = Engine::Impl::Lane;
   uint64_t old = prev.value;
   uint64_t nv = apply(op, old, nv_arg);
   if (clocks) (acquire ? th.clock : th.acq_pending).join(prev.rel);
+  if (small) {  // what follows, with each view a chunk in a register (loaded once, stored once)
+    ViewChunk pv = load_chunk(e.store_view(size_t{loc} * kHistory + L.newest));
+    ViewChunk cur = max_chunk(load_chunk(th.cur().at), entry_chunk(loc, prev.ts));
+    if (acquire) cur = max_chunk(cur, pv);
+    ViewChunk base = max_chunk(release ? cur : load_chunk(th.rel().at), pv);
+    uint32_t ts = L.max_ts + kTsStep;
+    uint32_t slot =
+        e.append_record(L, nv, Engine::Impl::StoreClock{prev.rel, release ? &th.clock : &th.fence_rel, release}, ts, e.hb);
+    ViewChunk mine = entry_chunk(loc, ts);
+    size_t vs = size_t{loc} * kHistory + slot;
+    store_chunk(e.store_view(vs), max_chunk(base, mine));
+    e.store_view_len[vs] = kViewChunk;
+    store_chunk(th.cur().at, max_chunk(cur, mine));
+    store_chunk(th.acq().at, max_chunk(load_chunk(th.acq().at), pv));
+    store_chunk(th.own().at, max_chunk(load_chunk(th.own().at), mine));
+    if (full) rmw_full_fence(e, lane);
+    *old_out = old;
+    return nv;
+  }
   uint32_t* base = weak ? e.scratch().at : nullptr;
-  if (weak) {
+  if (weak && !small) {
     size_t slot = size_t{loc} * kHistory + L.newest;
     const uint32_t* pv = e.store_view(slot);
     uint32_t plen = e.store_view_len[slot];
@@ -315,7 +366,7 @@ using Lane = Engine::Impl::Lane;
   // an RMW never evicts the store last in modification order).
   Engine::Impl::StoreClock clock{prev.rel, release ? &th.clock : &th.fence_rel, release};
   if (weak) {
-    e.insert_store(L, loc, nv, clock, base, L.max_ts + kTsStep);  // an RMW is always last
+    e.insert_store(L, loc, nv, clock, base, L.max_ts + kTsStep, small);  // an RMW is always last
   } else {
     e.append_record(L, nv, clock, L.max_ts + kTsStep, clocks);  // insert_store without views
   }
@@ -473,6 +524,8 @@ void Engine::Impl::maybe_flush() {
 // defaults (newest_run) or by the source itself, as the general path would ask it; a store, when it
 // has seen the last store to the location, so that it can only go last in modification order
 // (store_position makes no choice).
+// kSmall: the lkmm_small lane (small views, engine_impl.h).
+template <bool kSmall>
 [[gnu::always_inline]] static inline bool lkmm_lane_load(Engine::Impl& e, uint32_t loc, rt::Order o, uint64_t* out) {
   const Location& L = e.locs[loc];
   if (!e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
@@ -496,12 +549,13 @@ void Engine::Impl::maybe_flush() {
       chosen = allowed[e.decide(ChoiceKind::read, n)];
     }
   }
-  e.read_views(L, loc, chosen, view, o);
+  e.read_views(L, loc, chosen, view, o, kSmall);
   const StoreRecord& s = L.hist[chosen];
   if (e.hb) (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
   *out = s.value;
   return true;
 }
+template <bool kSmall>
 [[gnu::always_inline]] static inline bool lkmm_lane_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o) {
   Location& L = e.locs[loc];
   if (o == rt::Order::full || !e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
@@ -510,20 +564,22 @@ void Engine::Impl::maybe_flush() {
   e.take_quiet_point();
   bool release = o == rt::Order::release;
   e.insert_store(L, loc, v, Engine::Impl::StoreClock{release ? th.clock : th.fence_rel, nullptr, release},
-                 release ? th.cur().at : th.rel().at, L.max_ts + kTsStep);
+                 release ? th.cur().at : th.rel().at, L.max_ts + kTsStep, kSmall);
   return true;
 }
 
 // An lkmm run's accesses: the lane, else the general path. Out of line, reached from the entry
 // points by a jump, so that the lane's registers do not burden sc's lane, which the entry points
 // hold (each register saved is a push and a pop on every access).
+template <bool kSmall>
 [[gnu::noinline]] static uint64_t lkmm_load(Engine::Impl& e, uint32_t loc, rt::Order o, const rt::Where& w) {
   uint64_t v;
-  if (lkmm_lane_load(e, loc, o, &v)) return v;
+  if (lkmm_lane_load<kSmall>(e, loc, o, &v)) return v;
   return e.load_general(loc, o, w);
 }
+template <bool kSmall>
 [[gnu::noinline]] static void lkmm_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
-  if (lkmm_lane_store(e, loc, v, o)) return;
+  if (lkmm_lane_store<kSmall>(e, loc, v, o)) return;
   e.store_general(loc, v, o, w);
 }
 // A read-modify-write on a lane: false, having changed nothing, when its schedule point needs the
@@ -536,10 +592,11 @@ void Engine::Impl::maybe_flush() {
   rmw_core(e, loc, arg, op, o, old, &read_step, lane);
   return true;
 }
+template <bool kSmall>
 [[gnu::noinline]] static uint64_t lkmm_rmw(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o,
                                           const rt::Where& w) {
   uint64_t old = 0;
-  if (lane_rmw(e, loc, op, arg, o, Lane::lkmm, &old)) return old;
+  if (lane_rmw(e, loc, op, arg, o, kSmall ? Lane::lkmm_small : Lane::lkmm, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
 // sc's RMW with clocks, out of line: its registers would burden the lane without clocks, which
@@ -550,11 +607,12 @@ void Engine::Impl::maybe_flush() {
   if (lane_rmw(e, loc, op, arg, o, Lane::sc, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
+template <bool kSmall>
 [[gnu::noinline]] static void lkmm_fence(Engine::Impl& e, rt::Fence f, const rt::Where& w) {
   if (e.point_is_quiet()) {
     e.take_quiet_point();
     e.fence_clocks(f);
-    e.fence_views(f);
+    e.fence_views(f, kSmall);
     return;
   }
   e.fence_general(f, w);
@@ -613,6 +671,8 @@ uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
       e.nlocs = id + 1;
       e.init_location(e.locs[id], name, init, kind);
       e.store_view_len[size_t{id} * kHistory] = 0;
+      zero_entries_of(kViewChunk, e.store_views.at(size_t{id} * kHistory));
+      if (id >= kViewChunk && e.lane == Lane::lkmm_small) e.lane = Lane::lkmm;  // views no longer small
       return id;
     }
   }
@@ -627,8 +687,10 @@ uint64_t load(uint32_t loc, Order o, const Where& w) {
     if (sc_lane_load<true>(e, loc, o, &v)) return v;
   } else if (e.lane == Lane::sc_unclocked) {
     if (sc_lane_load<false>(e, loc, o, &v)) return v;
+  } else if (e.lane == Lane::lkmm_small) {
+    return lkmm_load<true>(e, loc, o, w);
   } else if (e.lane == Lane::lkmm) {
-    return lkmm_load(e, loc, o, w);
+    return lkmm_load<false>(e, loc, o, w);
   }
   return e.load_general(loc, o, w);
 }
@@ -638,8 +700,10 @@ void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
     if (sc_lane_store<true>(e, loc, v, o)) return;
   } else if (e.lane == Lane::sc_unclocked) {
     if (sc_lane_store<false>(e, loc, v, o)) return;
+  } else if (e.lane == Lane::lkmm_small) {
+    return lkmm_store<true>(e, loc, v, o, w);
   } else if (e.lane == Lane::lkmm) {
-    return lkmm_store(e, loc, v, o, w);
+    return lkmm_store<false>(e, loc, v, o, w);
   }
   e.store_general(loc, v, o, w);
 }
@@ -656,8 +720,10 @@ uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
     }
   } else if (e.lane == Lane::sc) {
     return sc_clocked_rmw(e, loc, op, arg, o, w);
+  } else if (e.lane == Lane::lkmm_small) {
+    return lkmm_rmw<true>(e, loc, op, arg, o, w);
   } else if (e.lane == Lane::lkmm) {
-    return lkmm_rmw(e, loc, op, arg, o, w);
+    return lkmm_rmw<false>(e, loc, op, arg, o, w);
   }
   return e.rmw_general(loc, op, arg, o, w);
 }
@@ -670,8 +736,10 @@ void fence(Fence f, const Where& w) {
     if (sc_lane_fence<true>(e, f)) return;
   } else if (e.lane == Lane::sc_unclocked) {
     if (sc_lane_fence<false>(e, f)) return;
+  } else if (e.lane == Lane::lkmm_small) {
+    return lkmm_fence<true>(e, f, w);
   } else if (e.lane == Lane::lkmm) {
-    return lkmm_fence(e, f, w);
+    return lkmm_fence<false>(e, f, w);
   }
   e.fence_general(f, w);
 }

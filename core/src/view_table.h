@@ -27,6 +27,7 @@ struct View {
 // boundary: thread and global views are zero past the execution's locations, and store and lock
 // views are whole-chunk copies of such views (rmw_core pads its work view to the chunk).
 using ViewChunk = uint32_t __attribute__((vector_size(16)));
+inline constexpr uint32_t kViewChunk = 4;  // entries per chunk
 inline void copy_entries(uint32_t* dst, const uint32_t* src, uint32_t n) {
   if (n - 1 < 4) {  // one chunk: most models
     ViewChunk c;
@@ -55,6 +56,23 @@ inline void copy_entries_to(uint32_t n, View src, V... dsts) {
     std::memcpy(&c, src.at + i, sizeof c);
     (std::memcpy(dsts.at + i, &c, sizeof c), ...);
   }
+}
+// A whole chunk in a register, and back.
+inline ViewChunk load_chunk(const uint32_t* p) {
+  ViewChunk c;
+  std::memcpy(&c, p, sizeof c);
+  return c;
+}
+inline void store_chunk(uint32_t* p, ViewChunk c) { std::memcpy(p, &c, sizeof c); }
+inline ViewChunk max_chunk(ViewChunk a, ViewChunk b) { return a > b ? a : b; }
+// The chunk that holds `value` at entry i (< kViewChunk) and zero elsewhere: joined into a view,
+// it raises entry i to at least `value` without a scalar store into the chunk (a whole-chunk load
+// right after a scalar store into it cannot take its data from the store buffer and waits).
+inline ViewChunk entry_chunk(uint32_t i, uint32_t value) {
+  const ViewChunk lanes = {0, 1, 2, 3};
+  ViewChunk at = {i, i, i, i};
+  ViewChunk v = {value, value, value, value};
+  return reinterpret_cast<ViewChunk>(lanes == at) & v;
 }
 // Joins (entry-wise max) the first n entries of `from` into `into`.
 inline void join_entries(uint32_t* into, const uint32_t* from, uint32_t n) {
