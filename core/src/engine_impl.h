@@ -299,18 +299,19 @@ struct Engine::Impl {
   enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm, lkmm_small };
   Lane lane = Lane::general;
   Lane run_lane = Lane::general;  // the lane the options give (lane starts each execution there)
-  [[gnu::always_inline]] bool point_is_quiet() const {
+  // `may_keep`: false in a lane that runs only when decisions are not kept (lkmm's): no test then.
+  [[gnu::always_inline]] bool point_is_quiet(bool may_keep = true) const {
     if (steps >= opts.max_steps) return false;
     if (!(runnable & ~(1u << current))) return true;
-    return source->stay_run && (!keep_decisions || nkept < kept_capacity);
+    return source->stay_run && (!may_keep || !keep_decisions || nkept < kept_capacity);
   }
-  [[gnu::always_inline]] void take_quiet_point() {
+  [[gnu::always_inline]] void take_quiet_point(bool may_keep = true) {
     ++steps;
     uint32_t others = runnable & ~(1u << current);
     if (!others) return;
     --source->stay_run;
     ++decision_count;
-    if (!keep_decisions) return;
+    if (!may_keep || !keep_decisions) return;
     if (nkept == kept_capacity) __builtin_unreachable();  // point_is_quiet() checked
     kept[nkept++] = Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
                              static_cast<uint8_t>(current)};

@@ -528,7 +528,7 @@ void Engine::Impl::maybe_flush() {
 template <bool kSmall>
 [[gnu::always_inline]] static inline bool lkmm_lane_load(Engine::Impl& e, uint32_t loc, rt::Order o, uint64_t* out) {
   const Location& L = e.locs[loc];
-  if (!e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
+  if (!e.point_is_quiet(false) || !e.owner_alive(L.owner_block)) return false;
   ThreadSlot& th = e.me();
   uint32_t view = th.cur().at[loc];
   uint32_t n = 1;  // the stores it may read: those not before its view
@@ -538,7 +538,7 @@ template <bool kSmall>
     uint32_t kept = std::min(L.count, kHistory);
     for (uint32_t i = 0; i < kept; ++i) n += L.hist[i].ts >= view;
   }
-  e.take_quiet_point();
+  e.take_quiet_point(false);
   if (n > 1) {
     if (e.source->newest_run) {  // decide() answering from the run: option 0, the newest
       --e.source->newest_run;
@@ -558,10 +558,10 @@ template <bool kSmall>
 template <bool kSmall>
 [[gnu::always_inline]] static inline bool lkmm_lane_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o) {
   Location& L = e.locs[loc];
-  if (o == rt::Order::full || !e.point_is_quiet() || !e.owner_alive(L.owner_block)) return false;
+  if (o == rt::Order::full || !e.point_is_quiet(false) || !e.owner_alive(L.owner_block)) return false;
   ThreadSlot& th = e.me();
   if (th.cur().at[loc] < L.max_ts) return false;
-  e.take_quiet_point();
+  e.take_quiet_point(false);
   bool release = o == rt::Order::release;
   e.insert_store(L, loc, v, Engine::Impl::StoreClock{release ? th.clock : th.fence_rel, nullptr, release},
                  release ? th.cur().at : th.rel().at, L.max_ts + kTsStep, kSmall);
@@ -586,8 +586,9 @@ template <bool kSmall>
 // general path.
 [[gnu::always_inline]] static inline bool lane_rmw(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg,
                                                    rt::Order o, Lane lane, uint64_t* old) {
-  if (!e.point_is_quiet() || !e.owner_alive(e.locs[loc].owner_block)) return false;
-  e.take_quiet_point();
+  bool may_keep = lane != Lane::lkmm && lane != Lane::lkmm_small;  // lkmm's lanes run only when not kept
+  if (!e.point_is_quiet(may_keep) || !e.owner_alive(e.locs[loc].owner_block)) return false;
+  e.take_quiet_point(may_keep);
   uint32_t read_step = 0;
   rmw_core(e, loc, arg, op, o, old, &read_step, lane);
   return true;
@@ -609,8 +610,8 @@ template <bool kSmall>
 }
 template <bool kSmall>
 [[gnu::noinline]] static void lkmm_fence(Engine::Impl& e, rt::Fence f, const rt::Where& w) {
-  if (e.point_is_quiet()) {
-    e.take_quiet_point();
+  if (e.point_is_quiet(false)) {
+    e.take_quiet_point(false);
     e.fence_clocks(f);
     e.fence_views(f, kSmall);
     return;
