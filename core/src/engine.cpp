@@ -94,6 +94,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
              : o.memory == MemoryMode::sc        ? Lane::sc_unclocked
              : weak && !o.record_decisions       ? Lane::lkmm_small  // until a fifth location
                                                  : Lane::general;
+  run_entries = entries_of(run_lane);
   keep_decisions = o.record_decisions;
 }
 
@@ -102,7 +103,10 @@ void Engine::Impl::set_options(const RunOptions& o) {
 // run_threads (inlined here); the model's code it calls is instrumented.
 [[gnu::always_inline]] inline const Outcome& Engine::Impl::execute(Body b, void* arg, ChoiceSource& src) {
   source = &src;
-  lane = run_lane;  // start_hb() may have moved the last execution's
+  // The last execution may have moved its lane (start_hb, a fifth location): set_lane(run_lane),
+  // without the lookup.
+  lane = run_lane;
+  entries = run_entries;
   hb = false;  // the clocks start with the first var<T> or ghost stamp (start_hb), or right below
   bool eager_hb = opts.eager_happens_before || hb_wanted;
   hb_wanted = false;
@@ -446,7 +450,7 @@ void Engine::Impl::run_nested(uint32_t child) {
 // (A lock's clock needs nothing: new_lock() clears it and only an unlock with clocks writes it.)
 void Engine::Impl::start_hb() {
   hb = true;
-  if (lane == Lane::sc_unclocked) lane = Lane::sc;
+  if (lane == Lane::sc_unclocked) set_lane(Lane::sc);
   for (uint32_t t = 0; t < nthreads; ++t) {
     ThreadSlot& th = threads[t];
     th.clock.clear();

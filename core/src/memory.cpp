@@ -52,7 +52,7 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
     // The initial store publishes an empty view (a zero chunk, for small views: engine_impl.h).
     store_view_len[size_t{id} * kHistory] = 0;
     zero_entries_of(kViewChunk, store_views.at(size_t{id} * kHistory));
-    if (id >= kViewChunk && lane == Lane::lkmm_small) lane = Lane::lkmm;  // views no longer small
+    if (id >= kViewChunk && lane == Lane::lkmm_small) set_lane(Lane::lkmm);  // views no longer small
   }
   return id;
 }
@@ -572,13 +572,15 @@ template <bool kSmall>
 // points by a jump, so that the lane's registers do not burden sc's lane, which the entry points
 // hold (each register saved is a push and a pop on every access).
 template <bool kSmall>
-[[gnu::noinline]] static uint64_t lkmm_load(Engine::Impl& e, uint32_t loc, rt::Order o, const rt::Where& w) {
+static uint64_t lkmm_load(uint32_t loc, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
   uint64_t v;
   if (lkmm_lane_load<kSmall>(e, loc, o, &v)) return v;
   return e.load_general(loc, o, w);
 }
 template <bool kSmall>
-[[gnu::noinline]] static void lkmm_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
+static void lkmm_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
   if (lkmm_lane_store<kSmall>(e, loc, v, o)) return;
   e.store_general(loc, v, o, w);
 }
@@ -594,22 +596,22 @@ template <bool kSmall>
   return true;
 }
 template <bool kSmall>
-[[gnu::noinline]] static uint64_t lkmm_rmw(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o,
-                                          const rt::Where& w) {
+static uint64_t lkmm_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
   uint64_t old = 0;
   if (lane_rmw(e, loc, op, arg, o, kSmall ? Lane::lkmm_small : Lane::lkmm, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
-// sc's RMW with clocks, out of line: its registers would burden the lane without clocks, which
-// atomics-only models take (an RMW is rarer than a load or a store in models with var<T>).
-[[gnu::noinline]] static uint64_t sc_clocked_rmw(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg,
-                                                 rt::Order o, const rt::Where& w) {
+// rt::rmw by lane (Engine::Impl::entries): sc's with clocks.
+static uint64_t sc_clocked_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
   uint64_t old = 0;
   if (lane_rmw(e, loc, op, arg, o, Lane::sc, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
 template <bool kSmall>
-[[gnu::noinline]] static void lkmm_fence(Engine::Impl& e, rt::Fence f, const rt::Where& w) {
+static void lkmm_fence(rt::Fence f, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
   if (e.point_is_quiet(false)) {
     e.take_quiet_point(false);
     e.fence_clocks(f);
@@ -653,6 +655,44 @@ template <bool kClocks>
   if (kClocks) e.fence_clocks_kept(f);
   return true;
 }
+// rt::rmw by lane: sc's without clocks (atomics-only models).
+static uint64_t sc_unclocked_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
+  uint64_t old = 0;
+  // An add (atomic_inc, atomic_add, their _return forms: most RMWs) gets a copy of the lane of
+  // its own, without the jump over the operations (lost update: -1.3% instructions).
+  if (op == rt::RmwOp::add) {
+    if (lane_rmw(e, loc, rt::RmwOp::add, arg, o, Lane::sc_unclocked, &old)) return old;
+  } else if (lane_rmw(e, loc, op, arg, o, Lane::sc_unclocked, &old)) {
+    return old;
+  }
+  return e.rmw_general(loc, op, arg, o, w);
+}
+// The general path, as the entry table of Lane::general (and of the sc lanes but for rmw: their
+// load, store and fence lanes are inline in the rt:: entry points, which fall back on it).
+static uint64_t general_load(uint32_t loc, rt::Order o, const rt::Where& w) { return g_engine->load_general(loc, o, w); }
+static void general_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
+  g_engine->store_general(loc, v, o, w);
+}
+static uint64_t general_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w) {
+  return g_engine->rmw_general(loc, op, arg, o, w);
+}
+static void general_fence(rt::Fence f, const rt::Where& w) { g_engine->fence_general(f, w); }
+const Engine::Impl::LaneEntries* Engine::Impl::entries_of(Lane l) {
+  static constexpr LaneEntries kGeneral{&general_load, &general_store, &general_rmw, &general_fence};
+  static constexpr LaneEntries kScUnclocked{&general_load, &general_store, &sc_unclocked_rmw, &general_fence};
+  static constexpr LaneEntries kSc{&general_load, &general_store, &sc_clocked_rmw, &general_fence};
+  static constexpr LaneEntries kLkmmSmall{&lkmm_load<true>, &lkmm_store<true>, &lkmm_rmw<true>, &lkmm_fence<true>};
+  static constexpr LaneEntries kLkmm{&lkmm_load<false>, &lkmm_store<false>, &lkmm_rmw<false>, &lkmm_fence<false>};
+  switch (l) {
+    case Lane::sc_unclocked: return &kScUnclocked;
+    case Lane::sc: return &kSc;
+    case Lane::lkmm_small: return &kLkmmSmall;
+    case Lane::lkmm: return &kLkmm;
+    case Lane::general: break;
+  }
+  return &kGeneral;
+}
 namespace rt {
 // The entry points: on their fast lanes the whole operation is this one call from model code; the
 // general path is a second, out-of-line call.
@@ -673,7 +713,7 @@ uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
       e.init_location(e.locs[id], name, init, kind);
       e.store_view_len[size_t{id} * kHistory] = 0;
       zero_entries_of(kViewChunk, e.store_views.at(size_t{id} * kHistory));
-      if (id >= kViewChunk && e.lane == Lane::lkmm_small) e.lane = Lane::lkmm;  // views no longer small
+      if (id >= kViewChunk && e.lane == Lane::lkmm_small) e.set_lane(Lane::lkmm);  // views no longer small
       return id;
     }
   }
@@ -688,10 +728,8 @@ uint64_t load(uint32_t loc, Order o, const Where& w) {
     if (sc_lane_load<true>(e, loc, o, &v)) return v;
   } else if (e.lane == Lane::sc_unclocked) {
     if (sc_lane_load<false>(e, loc, o, &v)) return v;
-  } else if (e.lane == Lane::lkmm_small) {
-    return lkmm_load<true>(e, loc, o, w);
-  } else if (e.lane == Lane::lkmm) {
-    return lkmm_load<false>(e, loc, o, w);
+  } else {
+    return e.entries->load(loc, o, w);
   }
   return e.load_general(loc, o, w);
 }
@@ -701,32 +739,15 @@ void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
     if (sc_lane_store<true>(e, loc, v, o)) return;
   } else if (e.lane == Lane::sc_unclocked) {
     if (sc_lane_store<false>(e, loc, v, o)) return;
-  } else if (e.lane == Lane::lkmm_small) {
-    return lkmm_store<true>(e, loc, v, o, w);
-  } else if (e.lane == Lane::lkmm) {
-    return lkmm_store<false>(e, loc, v, o, w);
+  } else {
+    return e.entries->store(loc, v, o, w);
   }
   e.store_general(loc, v, o, w);
 }
 uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
-  Engine::Impl& e = *g_engine;
-  uint64_t old = 0;
-  if (e.lane == Lane::sc_unclocked) {
-    // An add (atomic_inc, atomic_add, their _return forms: most RMWs) gets a copy of the lane of
-    // its own, without the jump over the operations (lost update: -1.3% instructions).
-    if (op == RmwOp::add) {
-      if (lane_rmw(e, loc, RmwOp::add, arg, o, Lane::sc_unclocked, &old)) return old;
-    } else if (lane_rmw(e, loc, op, arg, o, Lane::sc_unclocked, &old)) {
-      return old;
-    }
-  } else if (e.lane == Lane::sc) {
-    return sc_clocked_rmw(e, loc, op, arg, o, w);
-  } else if (e.lane == Lane::lkmm_small) {
-    return lkmm_rmw<true>(e, loc, op, arg, o, w);
-  } else if (e.lane == Lane::lkmm) {
-    return lkmm_rmw<false>(e, loc, op, arg, o, w);
-  }
-  return e.rmw_general(loc, op, arg, o, w);
+  // Only an indirect jump: a lane inline here would make every run pay for the registers it saves
+  // (before the test that would skip it).
+  return g_engine->entries->rmw(loc, op, arg, o, w);
 }
 [[gnu::flatten]] bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w) {
   return g_engine->cmpxchg(loc, expected, desired, o, w);
@@ -737,10 +758,8 @@ void fence(Fence f, const Where& w) {
     if (sc_lane_fence<true>(e, f)) return;
   } else if (e.lane == Lane::sc_unclocked) {
     if (sc_lane_fence<false>(e, f)) return;
-  } else if (e.lane == Lane::lkmm_small) {
-    return lkmm_fence<true>(e, f, w);
-  } else if (e.lane == Lane::lkmm) {
-    return lkmm_fence<false>(e, f, w);
+  } else {
+    return e.entries->fence(f, w);
   }
   e.fence_general(f, w);
 }
