@@ -528,7 +528,7 @@ struct Engine::Impl {
   void lock(uint32_t id, const std::source_location& w);
   bool trylock(uint32_t id, const std::source_location& w);
   void unlock(uint32_t id, const std::source_location& w);
-  void acquire_lock_effects(LockMeta& l);
+  void acquire_lock_effects(LockMeta& l, bool small = false);  // small: small views (the lane's)
   // What every unlock does after the views (weak) and before its event: publish, free, wake.
   void release_lock(LockMeta& l) {
     ThreadSlot& th = me();
@@ -541,8 +541,8 @@ struct Engine::Impl {
     wake(WaitKind::lock, static_cast<uint32_t>(&l - locks.data()));
   }
   // Weak memory: what an unlock publishes for the next holder (its current view).
-  void publish_lock_view(uint32_t id) {
-    lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
+  void publish_lock_view(uint32_t id, bool small = false) {
+    lock_view_len[id] = small ? kViewChunk : std::min(nlocs, kMaxWeakLocations);
     copy_entries(lock_views.at(id), me().cur(), lock_view_len[id]);
   }
   void lock_general(uint32_t id, const std::source_location& w);    // out of line, for the fast lane

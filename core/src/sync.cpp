@@ -111,6 +111,7 @@ uint32_t Engine::Impl::new_lock(const char* name) {
   l.owner = kNone;
   l.clock.clear();
   lock_view_len[id] = 0;
+  if (weak) zero_entries_of(kViewChunk, lock_views.at(id));  // an empty view, whole for small views
   return id;
 }
 
@@ -118,7 +119,7 @@ uint32_t Engine::Impl::new_lock(const char* name) {
 // acquire: critical sections of one lock are ordered for every observer (the stores of this
 // section carry what the previous holders published), and an unlock followed by a lock in program
 // order orders everything before it against everything after it except store->load.
-void Engine::Impl::acquire_lock_effects(LockMeta& l) {
+void Engine::Impl::acquire_lock_effects(LockMeta& l, bool small) {
   if (tso) drain(current);  // x86 takes a lock with a locked RMW
   ThreadSlot& th = me();
   l.owner = current;
@@ -126,6 +127,22 @@ void Engine::Impl::acquire_lock_effects(LockMeta& l) {
   if (hb) {
     th.clock.join(l.clock);
     th.fence_rel.join(l.clock);
+  }
+  if (small) {  // the views below, a chunk each in registers (small views: engine_impl.h)
+    ViewChunk published = load_chunk(lock_views.at(id).at);
+    ViewChunk cur = max_chunk(load_chunk(th.cur().at), published);
+    ViewChunk rel = max_chunk(load_chunk(th.rel().at), published);
+    if (th.unlocked_before) {
+      if (hb) {
+        th.clock.join(th.acq_pending);
+        th.fence_rel = th.clock;
+      }
+      cur = max_chunk(cur, load_chunk(th.acq().at));
+      rel = max_chunk(rel, load_chunk(th.own().at));
+    }
+    store_chunk(th.cur().at, cur);
+    store_chunk(th.rel().at, rel);
+    return;
   }
   if (weak) {
     view_join(th.cur(), lock_views.at(id), lock_view_len[id]);
@@ -262,7 +279,7 @@ void lock(uint32_t lk, const Where& w) {
   Engine::Impl& e = *g_engine;
   if (e.lane != Engine::Impl::Lane::general && e.locks[lk].owner == kNone && e.point_is_quiet()) {
     e.take_quiet_point();
-    e.acquire_lock_effects(e.locks[lk]);
+    e.acquire_lock_effects(e.locks[lk], e.lane == Engine::Impl::Lane::lkmm_small);
     return;
   }
   e.lock_general(lk, w);
@@ -272,7 +289,7 @@ void unlock(uint32_t lk, const Where& w) {
   Engine::Impl& e = *g_engine;
   if (e.lane != Engine::Impl::Lane::general && e.locks[lk].owner == e.current && e.point_is_quiet()) {
     e.take_quiet_point();
-    if (e.weak) e.publish_lock_view(lk);
+    if (e.weak) e.publish_lock_view(lk, e.lane == Engine::Impl::Lane::lkmm_small);
     e.release_lock(e.locks[lk]);
     return;
   }
