@@ -344,15 +344,18 @@ struct Engine::Impl {
     bool release;
   };
   // The part of a store every mode shares: the record in the location's ring, last in modification
-  // order when ts is past every other. `clocks`: hb, or what the caller's lane knows of it.
+  // order when ts is past every other. `clocks`: hb, or what the caller's lane knows of it. `meta`:
+  // the step and the site, which only events and feedback read (a fast lane runs with neither).
   [[gnu::always_inline]] uint32_t append_record(Location& L, uint64_t v, const StoreClock& c, uint32_t ts,
-                                                bool clocks) {
+                                                bool clocks, bool meta = true) {
     uint32_t slot = L.count++ % kHistory;
     StoreRecord& s = L.hist[slot];
     s.value = v;
     s.ts = ts;
-    s.step = steps;
-    s.site = cur_site;
+    if (meta) {
+      s.step = steps;
+      s.site = cur_site;
+    }
     if (clocks) {
       s.rel = c.rel;
       if (c.also) s.rel.join(*c.also);

@@ -63,7 +63,7 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 [[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c,
                                                             const uint32_t* base, uint32_t ts, bool small) {
   ThreadSlot& th = me();  // once: a store into a view could be `current` as far as the compiler knows
-  uint32_t slot = append_record(L, v, c, ts, hb);
+  uint32_t slot = append_record(L, v, c, ts, hb, !small);  // small: a lane
   if (small) {  // the same, a chunk each in registers (ts is past every entry for loc it raises)
     size_t vs = size_t{loc} * kHistory + slot;
     ViewChunk mine = entry_chunk(loc, ts);
@@ -335,7 +335,8 @@ using Lane = Engine::Impl::Lane;
     ViewChunk base = max_chunk(release ? cur : load_chunk(th.rel().at), pv);
     uint32_t ts = L.max_ts + kTsStep;
     uint32_t slot =
-        e.append_record(L, nv, Engine::Impl::StoreClock{prev.rel, release ? &th.clock : &th.fence_rel, release}, ts, e.hb);
+        e.append_record(L, nv, Engine::Impl::StoreClock{prev.rel, release ? &th.clock : &th.fence_rel, release}, ts, e.hb,
+                        false);
     ViewChunk mine = entry_chunk(loc, ts);
     size_t vs = size_t{loc} * kHistory + slot;
     store_chunk(e.store_view(vs), max_chunk(base, mine));
@@ -368,7 +369,7 @@ using Lane = Engine::Impl::Lane;
   if (weak) {
     e.insert_store(L, loc, nv, clock, base, L.max_ts + kTsStep, small);  // an RMW is always last
   } else {
-    e.append_record(L, nv, clock, L.max_ts + kTsStep, clocks);  // insert_store without views
+    e.append_record(L, nv, clock, L.max_ts + kTsStep, clocks, general);  // insert_store without views
   }
   if (full) rmw_full_fence(e, lane);
   *old_out = old;
@@ -645,7 +646,7 @@ template <bool kClocks>
   ThreadSlot& th = e.me();
   bool release = o == rt::Order::release;
   e.append_record(L, v, Engine::Impl::StoreClock{release ? th.clock : th.fence_rel, nullptr, release},
-                  L.max_ts + kTsStep, kClocks);
+                  L.max_ts + kTsStep, kClocks, false);
   return true;
 }
 template <bool kClocks>
