@@ -165,6 +165,7 @@ struct Engine::Impl {
 
   // --- objects, by id in creation order
   std::vector<Location> locs;
+  uint32_t locs_room = 0;  // locs.size(), without the division by sizeof(Location) (480 bytes)
   uint32_t nlocs = 0;
   // Weak memory: the view each kept store published (slot loc * kHistory + ring slot; only the
   // first store_view_len[slot] entries are meaningful), the threads' and global views, and the

@@ -43,7 +43,10 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
     fail(FailureKind::too_many, nullptr, buf, nullptr);
   }
   uint32_t id = nlocs++;
-  if (id >= locs.size()) locs.resize(std::max<size_t>(4, locs.size() * 2));
+  if (id >= locs.size()) {
+    locs.resize(std::max<size_t>(4, locs.size() * 2));
+    locs_room = static_cast<uint32_t>(locs.size());
+  }
   if (weak && (size_t{id + 1} * kHistory > store_views.slots() || id + 1 > store_views.stride())) {
     reserve_views(id + 1, size_t{id + 1} * kHistory);
   }
@@ -702,7 +705,7 @@ uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   // With a free slot (below kMaxLocations, as locs never grows past it) and, under weak memory,
   // room in the view tables, the location is its record (and its initial store's empty view).
   uint32_t id = e.nlocs;
-  if (id < e.locs.size()) {
+  if (id < e.locs_room) {
     if (!e.weak) {
       e.nlocs = id + 1;
       e.init_location(e.locs[id], name, init, kind);

@@ -94,7 +94,7 @@ class RandomSource final : public ChoiceSource {
   }
   // The choice right after a run: non-default if the run ended at a hit (then the next run is
   // drawn); else it is the first trial of a fresh word.
-  bool next_trial(uint32_t shift, bool& hit, uint32_t& run) {
+  [[gnu::always_inline]] bool next_trial(uint32_t shift, bool& hit, uint32_t& run) {  // one call per choose()
     if (hit) {
       hit = draw(shift, run);
       return true;
