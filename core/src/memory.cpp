@@ -547,11 +547,11 @@ template <bool kSmall>
     if (e.source->newest_run) {  // decide() answering from the run: option 0, the newest
       --e.source->newest_run;
       e.note_decision(Decision{ChoiceKind::read, n, 0});
-    } else {  // the source is asked, as the general path would
+    } else if (uint32_t c = e.decide(ChoiceKind::read, n)) {  // the source is asked, as the general path would
       uint32_t allowed[kHistory];
       readable_stores(L, view, allowed);
-      chosen = allowed[e.decide(ChoiceKind::read, n)];
-    }
+      chosen = allowed[c];
+    }  // option 0 is the newest store, L.newest (readable: the view is below it)
   }
   e.read_views(L, loc, chosen, view, o, kSmall);
   const StoreRecord& s = L.hist[chosen];
