@@ -295,7 +295,7 @@ struct Engine::Impl {
   // with a read choice asks the source itself, a store whose place in modification order would be
   // a choice takes the general path; only when decisions are not kept), or none; sc_unclocked is sc's until happens-before starts (`hb`; start_hb() moves the
   // run to sc), so that neither lane tests `hb` at each access; lkmm_small is lkmm's while the
-  // execution has at most kViewChunk locations (small_views()). point_is_quiet() changes nothing;
+  // execution has at most kViewChunk locations ("Small views", below). point_is_quiet() changes nothing;
   // take_quiet_point() then does exactly what schedule_point() would.
   enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm, lkmm_small };
   Lane lane = Lane::general;
@@ -511,8 +511,9 @@ struct Engine::Impl {
   // Small views: while an execution has at most kViewChunk locations, every view it reads has a
   // whole first chunk (zero past the locations), so that view operations take one chunk without
   // counting entries: thread and global views are zero past the locations (reset() clears whole
-  // chunks), a store's view is a whole-chunk copy of such a view, and an initial store's view is
-  // a zero chunk (new_location writes it beside its length 0, which the general path reads). The
+  // chunks), a store's or an unlock's view is a whole-chunk copy of such a view, and an initial
+  // store's view and a new lock's are zero chunks (new_location and new_lock write them beside their
+  // length 0, which the general path reads). A fifth location moves the run to Lane::lkmm. The
   // lkmm_small lane passes `small` to what it shares with the others (always inline: the tests fold),
   // which then takes each view as one chunk in a register, loaded once and stored once (no scalar
   // store into a chunk that a whole-chunk load could soon read: such a load waits for the store).
