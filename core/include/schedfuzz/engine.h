@@ -63,8 +63,9 @@ class Engine {
 
   // Up to `max_executions` executions one after another with the same options, as that many run()
   // calls would make them, stopping after the first that fails; adds what ran to `totals` and
-  // returns the last one's outcome. For a source that keeps ChoiceSource's loop hooks at their
-  // defaults (loop_hooks false): nothing is called between executions. The loop of explore().
+  // returns the last one's outcome (with max_executions 0: runs nothing, returns the outcome of
+  // the last run, if any). Nothing is called between executions, so it suits a source that keeps
+  // ChoiceSource's loop hooks at their defaults (loop_hooks false). The loop of explore().
   const Outcome& run_many(Body body, void* arg, ChoiceSource& source, const RunOptions& options,
                           uint64_t max_executions, RunTotals& totals);
 
