@@ -63,17 +63,26 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 // Adds a store at modification-order position `ts`. `base` (weak only) is the view it publishes.
 // Stores live in a ring of the last kHistory created; the caller never lets an insertion evict
 // the store that is last in modification order.
+// Small views (engine_impl.h): the views' part of a store at `ts` into ring slot `slot` of `loc`:
+// it publishes `published` raised to ts at loc, and raises its writer's current view (`cur`, as the
+// caller holds it) and own view there. ts is past every entry for loc it raises.
+[[gnu::always_inline]] static inline void publish_small_store(Engine::Impl& e, ThreadSlot& th, uint32_t loc,
+                                                              uint32_t slot, uint32_t ts, ViewChunk published,
+                                                              ViewChunk cur) {
+  ViewChunk mine = entry_chunk(loc, ts);
+  size_t vs = size_t{loc} * kHistory + slot;
+  store_chunk(e.store_view(vs), max_chunk(published, mine));
+  e.store_view_len[vs] = kViewChunk;
+  store_chunk(th.cur().at, max_chunk(cur, mine));
+  store_chunk(th.own().at, max_chunk(load_chunk(th.own().at), mine));
+}
+
 [[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c,
                                                             const uint32_t* base, uint32_t ts, bool small) {
   ThreadSlot& th = me();  // once: a store into a view could be `current` as far as the compiler knows
   uint32_t slot = append_record(L, v, c, ts, hb, !small);  // small: a lane
-  if (small) {  // the same, a chunk each in registers (ts is past every entry for loc it raises)
-    size_t vs = size_t{loc} * kHistory + slot;
-    ViewChunk mine = entry_chunk(loc, ts);
-    store_chunk(store_view(vs), max_chunk(load_chunk(base), mine));
-    store_view_len[vs] = kViewChunk;
-    store_chunk(th.cur().at, max_chunk(load_chunk(th.cur().at), mine));
-    store_chunk(th.own().at, max_chunk(load_chunk(th.own().at), mine));
+  if (small) {  // the same, a chunk each in registers
+    publish_small_store(*this, th, loc, slot, ts, load_chunk(base), load_chunk(th.cur().at));
     return;
   }
   if (weak) {
@@ -340,13 +349,8 @@ using Lane = Engine::Impl::Lane;
     uint32_t slot =
         e.append_record(L, nv, Engine::Impl::StoreClock{prev.rel, release ? &th.clock : &th.fence_rel, release}, ts, e.hb,
                         false);
-    ViewChunk mine = entry_chunk(loc, ts);
-    size_t vs = size_t{loc} * kHistory + slot;
-    store_chunk(e.store_view(vs), max_chunk(base, mine));
-    e.store_view_len[vs] = kViewChunk;
-    store_chunk(th.cur().at, max_chunk(cur, mine));
     store_chunk(th.acq().at, max_chunk(load_chunk(th.acq().at), pv));
-    store_chunk(th.own().at, max_chunk(load_chunk(th.own().at), mine));
+    publish_small_store(e, th, loc, slot, ts, base, cur);
     if (full) rmw_full_fence(e, lane);
     *old_out = old;
     return nv;
