@@ -526,27 +526,34 @@ void Engine::Impl::maybe_flush() {
   }
 }
 
-// lkmm's fast lane (engine_impl.h) for a load, a store and a read-modify-write: each returns false,
-// having changed nothing, when the access needs the general path. A load takes it at any quiet point:
-// its read choice, if its view allows more than one store, is answered by the source's run of
-// defaults (newest_run) or by the source itself, as the general path would ask it; a store, when it
-// has seen the last store to the location, so that it can only go last in modification order
-// (store_position makes no choice).
-// kSmall: the lkmm_small lane (small views, engine_impl.h).
+// lkmm's fast lane (engine_impl.h) for a load, a store and a read-modify-write; the access takes
+// the general path when it needs it, the lane having changed nothing. A load takes the lane at any
+// quiet point: its read choice, if its view allows more than one store, is answered by the source's
+// run of defaults (newest_run) or by the source itself, as the general path would ask it; a store,
+// when it has seen the last store to the location, so that it can only go last in modification
+// order (store_position makes no choice). kSmall: the lkmm_small lane (small views, engine_impl.h).
+//
+// A load's effects once it has chosen the store it reads (ring slot `chosen`).
 template <bool kSmall>
-[[gnu::always_inline]] static inline bool lkmm_lane_load(Engine::Impl& e, uint32_t loc, rt::Order o, uint64_t* out) {
-  const Location& L = e.locs[loc];
-  if (!e.point_is_quiet(false) || !e.owner_alive(L.owner_block)) return false;
+[[gnu::always_inline]] static inline uint64_t lkmm_read(Engine::Impl& e, const Location& L, uint32_t loc, uint32_t chosen,
+                                                        uint32_t view, rt::Order o) {
+  e.read_views(L, loc, chosen, view, o, kSmall);
+  const StoreRecord& s = L.hist[chosen];
   ThreadSlot& th = e.me();
-  uint32_t view = th.cur().at[loc];
-  uint32_t n = 1;  // the stores it may read: those not before its view
-  uint32_t chosen = L.newest;
-  if (view < L.max_ts) {
-    n = 0;
-    uint32_t kept = std::min(L.count, kHistory);
-    for (uint32_t i = 0; i < kept; ++i) n += L.hist[i].ts >= view;
-  }
+  if (e.hb) (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
+  return s.value;
+}
+// The lane's load by a thread whose view of loc is below the last store (`view`): it may read more
+// than one store. Out of line, so that the usual load, which may read only the last one, saves
+// fewer registers.
+template <bool kSmall>
+[[gnu::noinline]] static uint64_t lkmm_lane_load_older(Engine::Impl& e, const Location& L, uint32_t loc, uint32_t view,
+                                                       rt::Order o) {
+  uint32_t n = 0;  // the stores it may read: those not before its view
+  uint32_t kept = std::min(L.count, kHistory);
+  for (uint32_t i = 0; i < kept; ++i) n += L.hist[i].ts >= view;
   e.take_quiet_point(false);
+  uint32_t chosen = L.newest;
   if (n > 1) {
     if (e.source->newest_run) {  // decide() answering from the run: option 0, the newest
       --e.source->newest_run;
@@ -557,11 +564,18 @@ template <bool kSmall>
       chosen = allowed[c];
     }  // option 0 is the newest store, L.newest (readable: the view is below it)
   }
-  e.read_views(L, loc, chosen, view, o, kSmall);
-  const StoreRecord& s = L.hist[chosen];
-  if (e.hb) (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
-  *out = s.value;
-  return true;
+  return lkmm_read<kSmall>(e, L, loc, chosen, view, o);
+}
+// lkmm's load: the lane, or the general path when the point is not quiet.
+template <bool kSmall>
+static uint64_t lkmm_load(uint32_t loc, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
+  const Location& L = e.locs[loc];
+  if (!e.point_is_quiet(false) || !e.owner_alive(L.owner_block)) return e.load_general(loc, o, w);
+  uint32_t view = e.me().cur().at[loc];
+  if (view < L.max_ts) return lkmm_lane_load_older<kSmall>(e, L, loc, view, o);
+  e.take_quiet_point(false);
+  return lkmm_read<kSmall>(e, L, loc, L.newest, view, o);
 }
 template <bool kSmall>
 [[gnu::always_inline]] static inline bool lkmm_lane_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o) {
@@ -579,13 +593,6 @@ template <bool kSmall>
 // An lkmm run's accesses: the lane, else the general path. Out of line, reached from the entry
 // points by a jump, so that the lane's registers do not burden sc's lane, which the entry points
 // hold (each register saved is a push and a pop on every access).
-template <bool kSmall>
-static uint64_t lkmm_load(uint32_t loc, rt::Order o, const rt::Where& w) {
-  Engine::Impl& e = *g_engine;
-  uint64_t v;
-  if (lkmm_lane_load<kSmall>(e, loc, o, &v)) return v;
-  return e.load_general(loc, o, w);
-}
 template <bool kSmall>
 static void lkmm_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
   Engine::Impl& e = *g_engine;
