@@ -92,7 +92,8 @@ void Engine::Impl::set_options(const RunOptions& o) {
   tso = o.memory == MemoryMode::tso;
   run_lane = o.record_events || o.feedback     ? Lane::general
              : o.memory == MemoryMode::sc        ? Lane::sc_unclocked
-             : weak && !o.record_decisions       ? Lane::lkmm_small  // until a fifth location
+             : weak && !o.record_decisions       ? (views_fit_small() ? Lane::lkmm_small  // until a fifth location
+                                                                      : Lane::lkmm)
                                                  : Lane::general;
   run_entries = entries_of(run_lane);
   keep_decisions = o.record_decisions;

@@ -69,6 +69,16 @@ struct ThreadSlot {
   View acq() { return View{views + view_stride}; }
   View rel() { return View{views + 2 * view_stride}; }
   View own() { return View{views + 3 * view_stride}; }
+  // The same four under small views (Lane::lkmm_small), whose stride is one chunk: offsets known to
+  // the compiler. Load `views` once into a SmallViews: a chunk stored into a view may alias it.
+  struct SmallViews {
+    uint32_t* at;
+    uint32_t* cur() const { return at; }
+    uint32_t* acq() const { return at + kViewChunk; }
+    uint32_t* rel() const { return at + 2 * kViewChunk; }
+    uint32_t* own() const { return at + 3 * kViewChunk; }
+  };
+  SmallViews small() const { return SmallViews{views}; }
   // tso: the store buffer, a FIFO ring
   PendingStore* sb = nullptr;  // kStoreBuffer entries in Engine::Impl::store_buffers, set by Impl()
   uint32_t sb_head = 0, sb_count = 0;
@@ -173,11 +183,17 @@ struct Engine::Impl {
   ViewTable store_views;
   std::vector<uint32_t> store_view_len;
   uint32_t* store_view(size_t i) { return store_views.at(i).at; }
+  uint32_t* small_store_view(size_t i) { return store_views.small_at(i); }  // under small views
   ViewTable thread_views;
   ViewTable lock_views;
   // Makes room in every view table for `locations` entries (and for `store_slots` store views).
   void reserve_views(uint32_t locations, size_t store_slots);
   void place_views();  // points each thread slot at its views (after thread_views moved)
+  // Every view table's stride is one chunk, as small views need (Lane::lkmm_small).
+  bool views_fit_small() const {
+    return thread_views.stride() == kViewChunk && store_views.stride() == kViewChunk &&
+           lock_views.stride() == kViewChunk;
+  }
   std::vector<VarMeta> vars;
   uint32_t nvars = 0;
   std::vector<LockMeta> locks;
@@ -547,7 +563,12 @@ struct Engine::Impl {
   }
   // Weak memory: what an unlock publishes for the next holder (its current view).
   void publish_lock_view(uint32_t id, bool small = false) {
-    lock_view_len[id] = small ? kViewChunk : std::min(nlocs, kMaxWeakLocations);
+    if (small) {
+      lock_view_len[id] = kViewChunk;
+      store_chunk(lock_views.small_at(id), load_chunk(me().views));
+      return;
+    }
+    lock_view_len[id] = std::min(nlocs, kMaxWeakLocations);
     copy_entries(lock_views.at(id), me().cur(), lock_view_len[id]);
   }
   void lock_general(uint32_t id, const std::source_location& w);    // out of line, for the fast lane

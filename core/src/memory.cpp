@@ -26,6 +26,11 @@ void Engine::Impl::reserve_views(uint32_t locations, size_t store_slots) {
   thread_views.reserve(kThreadViewSlots, locations);
   lock_views.reserve(0, locations);
   if (thread_views.stride() != old_stride || thread_views.slots() != old_slots) place_views();
+  // Strides only grow: once past a chunk, this Engine's later runs take Lane::lkmm from their start.
+  if (run_lane == Lane::lkmm_small && !views_fit_small()) {
+    run_lane = Lane::lkmm;
+    run_entries = entries_of(run_lane);
+  }
 }
 
 void Engine::Impl::place_views() {
@@ -66,25 +71,28 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 // Small views (engine_impl.h): the views' part of a store at `ts` into ring slot `slot` of `loc`:
 // it publishes `published` raised to ts at loc, and raises its writer's current view (`cur`, as the
 // caller holds it) and own view there. ts is past every entry for loc it raises.
-[[gnu::always_inline]] static inline void publish_small_store(Engine::Impl& e, ThreadSlot& th, uint32_t loc,
+[[gnu::always_inline]] static inline void publish_small_store(Engine::Impl& e, ThreadSlot::SmallViews tv, uint32_t loc,
                                                               uint32_t slot, uint32_t ts, ViewChunk published,
                                                               ViewChunk cur) {
   ViewChunk mine = entry_chunk(loc, ts);
   size_t vs = size_t{loc} * kHistory + slot;
-  store_chunk(e.store_view(vs), max_chunk(published, mine));
+  store_chunk(e.small_store_view(vs), max_chunk(published, mine));
   e.store_view_len[vs] = kViewChunk;
-  store_chunk(th.cur().at, max_chunk(cur, mine));
-  store_chunk(th.own().at, max_chunk(load_chunk(th.own().at), mine));
+  store_chunk(tv.cur(), max_chunk(cur, mine));
+  store_chunk(tv.own(), max_chunk(load_chunk(tv.own()), mine));
 }
 
 [[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c,
                                                             const uint32_t* base, uint32_t ts, bool small) {
   ThreadSlot& th = me();  // once: a store into a view could be `current` as far as the compiler knows
-  uint32_t slot = append_record(L, v, c, ts, hb, !small);  // small: a lane
   if (small) {  // the same, a chunk each in registers
-    publish_small_store(*this, th, loc, slot, ts, load_chunk(base), load_chunk(th.cur().at));
+    ThreadSlot::SmallViews tv = th.small();
+    ViewChunk published = load_chunk(base), cur = load_chunk(tv.cur());
+    uint32_t slot = append_record(L, v, c, ts, hb, false);  // a lane
+    publish_small_store(*this, tv, loc, slot, ts, published, cur);
     return;
   }
+  uint32_t slot = append_record(L, v, c, ts, hb, true);
   if (weak) {
     size_t vs = size_t{loc} * kHistory + slot;
     uint32_t* mv = store_view(vs);
@@ -138,16 +146,18 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   ThreadSlot& th = me();
   uint32_t ts = L.hist[chosen].ts;
   size_t slot = size_t{loc} * kHistory + chosen;
-  const uint32_t* mv = store_view(slot);
   if (small) {  // the same, a chunk each in registers
+    ThreadSlot::SmallViews tv = th.small();
     ViewChunk read = entry_chunk(loc, ts);
-    ViewChunk published = load_chunk(mv);
-    ViewChunk cur = max_chunk(load_chunk(th.cur().at), read);
+    ViewChunk published = load_chunk(small_store_view(slot));
+    ViewChunk cur = max_chunk(load_chunk(tv.cur()), read);
     if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) cur = max_chunk(cur, published);
-    store_chunk(th.cur().at, cur);
-    store_chunk(th.acq().at, max_chunk(max_chunk(load_chunk(th.acq().at), published), read));
+    ViewChunk acq = max_chunk(max_chunk(load_chunk(tv.acq()), published), read);
+    store_chunk(tv.cur(), cur);
+    store_chunk(tv.acq(), acq);
     return;
   }
+  const uint32_t* mv = store_view(slot);
   th.cur().at[loc] = std::max(view, ts);
   // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
   // accesses through it; without dependency tracking, such a load is modelled as an acquire.
@@ -160,14 +170,16 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
 [[gnu::always_inline]] inline void Engine::Impl::fence_views(rt::Fence f, bool small) {
   ThreadSlot& th = me();
   if (small) {  // the same, a chunk each in registers
-    ViewChunk cur = load_chunk(th.cur().at);
-    if (f != rt::Fence::wmb) cur = max_chunk(cur, load_chunk(th.acq().at));
+    ThreadSlot::SmallViews tv = th.small();
+    ViewChunk cur = load_chunk(tv.cur());
+    if (f != rt::Fence::wmb) cur = max_chunk(cur, load_chunk(tv.acq()));
     if (f == rt::Fence::mb) {
-      cur = max_chunk(cur, load_chunk(mb_view().at));
-      store_chunk(mb_view().at, cur);
+      uint32_t* mb = thread_views.small_at(kGlobalViewSlot);
+      cur = max_chunk(cur, load_chunk(mb));
+      store_chunk(mb, cur);
     }
-    if (f != rt::Fence::wmb) store_chunk(th.cur().at, cur);
-    if (f != rt::Fence::rmb) store_chunk(th.rel().at, cur);
+    if (f != rt::Fence::wmb) store_chunk(tv.cur(), cur);
+    if (f != rt::Fence::rmb) store_chunk(tv.rel(), cur);
     return;
   }
   uint32_t n = std::min(nlocs, kMaxWeakLocations);
@@ -341,16 +353,18 @@ using Lane = Engine::Impl::Lane;
   uint64_t nv = apply(op, old, nv_arg);
   if (clocks) (acquire ? th.clock : th.acq_pending).join(prev.rel);
   if (small) {  // what follows, with each view a chunk in a register (loaded once, stored once)
-    ViewChunk pv = load_chunk(e.store_view(size_t{loc} * kHistory + L.newest));
-    ViewChunk cur = max_chunk(load_chunk(th.cur().at), entry_chunk(loc, prev.ts));
+    ThreadSlot::SmallViews tv = th.small();
+    ViewChunk pv = load_chunk(e.small_store_view(size_t{loc} * kHistory + L.newest));
+    ViewChunk cur = max_chunk(load_chunk(tv.cur()), entry_chunk(loc, prev.ts));
     if (acquire) cur = max_chunk(cur, pv);
-    ViewChunk base = max_chunk(release ? cur : load_chunk(th.rel().at), pv);
+    ViewChunk base = max_chunk(release ? cur : load_chunk(tv.rel()), pv);
+    ViewChunk acq = max_chunk(load_chunk(tv.acq()), pv);
     uint32_t ts = L.max_ts + kTsStep;
     uint32_t slot =
         e.append_record(L, nv, Engine::Impl::StoreClock{prev.rel, release ? &th.clock : &th.fence_rel, release}, ts, e.hb,
                         false);
-    store_chunk(th.acq().at, max_chunk(load_chunk(th.acq().at), pv));
-    publish_small_store(e, th, loc, slot, ts, base, cur);
+    store_chunk(tv.acq(), acq);
+    publish_small_store(e, tv, loc, slot, ts, base, cur);
     if (full) rmw_full_fence(e, lane);
     *old_out = old;
     return nv;

@@ -129,19 +129,20 @@ void Engine::Impl::acquire_lock_effects(LockMeta& l, bool small) {
     th.fence_rel.join(l.clock);
   }
   if (small) {  // the views below, a chunk each in registers (small views: engine_impl.h)
-    ViewChunk published = load_chunk(lock_views.at(id).at);
-    ViewChunk cur = max_chunk(load_chunk(th.cur().at), published);
-    ViewChunk rel = max_chunk(load_chunk(th.rel().at), published);
+    ThreadSlot::SmallViews tv = th.small();
+    ViewChunk published = load_chunk(lock_views.small_at(id));
+    ViewChunk cur = max_chunk(load_chunk(tv.cur()), published);
+    ViewChunk rel = max_chunk(load_chunk(tv.rel()), published);
     if (th.unlocked_before) {
       if (hb) {
         th.clock.join(th.acq_pending);
         th.fence_rel = th.clock;
       }
-      cur = max_chunk(cur, load_chunk(th.acq().at));
-      rel = max_chunk(rel, load_chunk(th.own().at));
+      cur = max_chunk(cur, load_chunk(tv.acq()));
+      rel = max_chunk(rel, load_chunk(tv.own()));
     }
-    store_chunk(th.cur().at, cur);
-    store_chunk(th.rel().at, rel);
+    store_chunk(tv.cur(), cur);
+    store_chunk(tv.rel(), rel);
     return;
   }
   if (weak) {

@@ -3,8 +3,8 @@
 // A view holds, for each location of the execution, the lowest modification-order stamp a thread
 // may still read (or what a store, a lock or a barrier published). A model uses a handful of
 // locations, so views are as wide as the execution needs, not as the engine allows: a ViewTable
-// keeps its views `stride` entries apart (16 to begin with) and doubles the stride, moving them,
-// when a location id reaches it. A small model's views then fit in a page or two: each fresh page
+// keeps its views `stride` entries apart (one chunk, 4, to begin with) and doubles the stride,
+// moving them, when a location id reaches it. A small model's views then fit in a page or two: each fresh page
 // a process touches is a page fault, and those dominate the time to a first failure.
 #pragma once
 #include <algorithm>
@@ -127,6 +127,8 @@ inline void zero_entries_of(uint32_t n, V... views) {
 class ViewTable {
  public:
   View at(std::size_t slot) { return View{data_.data() + slot * stride_}; }
+  // at(slot) when the stride is known to be kViewChunk (small views, engine_impl.h): no load of it.
+  uint32_t* small_at(std::size_t slot) { return data_.data() + slot * kViewChunk; }
   uint32_t stride() const { return stride_; }
   std::size_t slots() const { return slots_; }
   // Room for at least `slots` views of at least `locations` entries. Slots grow geometrically; when
@@ -148,7 +150,7 @@ class ViewTable {
 
  private:
   std::vector<uint32_t> data_;
-  uint32_t stride_ = 16;  // a multiple of the 4-entry chunk
+  uint32_t stride_ = kViewChunk;  // a multiple of the 4-entry chunk
   std::size_t slots_ = 0;
 };
 
