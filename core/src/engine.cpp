@@ -455,7 +455,7 @@ void Engine::Impl::start_hb() {
   for (uint32_t t = 0; t < nthreads; ++t) {
     ThreadSlot& th = threads[t];
     th.clock.clear();
-    th.clock.c[t] = 1;
+    th.clock.set(t, 1);
     th.acq_pending.clear();
     th.fence_rel.clear();
     for (uint32_t i = 0; i < th.sb_count; ++i) th.sb[(th.sb_head + i) % kStoreBuffer].rel.clear();
@@ -554,7 +554,7 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   ThreadSlot& parent = me();
   if (hb) {
     th.clock = parent.clock;
-    th.clock.c[tid] = 1;
+    th.clock.set(tid, 1);
   }
   if (weak) {
     uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;

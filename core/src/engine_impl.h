@@ -376,7 +376,7 @@ struct Engine::Impl {
     if (clocks) {
       s.rel = c.rel;
       if (c.also) s.rel.join(*c.also);
-      if (c.release) me().clock.c[current]++;
+      if (c.release) me().clock.tick(current);
     }
     if (ts >= L.max_ts) {
       L.max_ts = ts;
@@ -467,7 +467,7 @@ struct Engine::Impl {
   Event* append_event(Op op, uint32_t obj, const std::source_location& w);
   ThreadSlot& me() { return threads[current]; }
   void tick() {
-    if (hb) me().clock.c[current]++;
+    if (hb) me().clock.tick(current);
   }
   uint32_t spawn_thread(const std::source_location& w);
   void join_thread(uint32_t tid, const std::source_location& w);
@@ -535,8 +535,9 @@ struct Engine::Impl {
   // store into a chunk that a whole-chunk load could soon read: such a load waits for the store).
   //
   // Adds a store at modification-order position `ts` (append: L.max_ts + kTsStep).
+  // `small`: the run has small views; `meta`: the record gets its step and site (not on a lane).
   void insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c, const uint32_t* view_base, uint32_t ts,
-                    bool small = false);
+                    bool small = false, bool meta = true);
   uint32_t store_position(const Location& L, uint32_t loc);  // lkmm: where a plain store goes
 
   // sync.cpp
@@ -555,7 +556,7 @@ struct Engine::Impl {
     ThreadSlot& th = me();
     if (hb) {
       l.clock = th.clock;
-      th.clock.c[current]++;
+      th.clock.tick(current);
     }
     l.owner = kNone;
     th.unlocked_before = true;

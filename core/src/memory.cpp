@@ -83,16 +83,16 @@ uint32_t Engine::Impl::new_location(const char* name, uint64_t init, rt::LocKind
 }
 
 [[gnu::always_inline]] inline void Engine::Impl::insert_store(Location& L, uint32_t loc, uint64_t v, const StoreClock& c,
-                                                            const uint32_t* base, uint32_t ts, bool small) {
+                                                            const uint32_t* base, uint32_t ts, bool small, bool meta) {
   ThreadSlot& th = me();  // once: a store into a view could be `current` as far as the compiler knows
   if (small) {  // the same, a chunk each in registers
     ThreadSlot::SmallViews tv = th.small();
     ViewChunk published = load_chunk(base), cur = load_chunk(tv.cur());
-    uint32_t slot = append_record(L, v, c, ts, hb, false);  // a lane
+    uint32_t slot = append_record(L, v, c, ts, hb, meta);
     publish_small_store(*this, tv, loc, slot, ts, published, cur);
     return;
   }
-  uint32_t slot = append_record(L, v, c, ts, hb, true);
+  uint32_t slot = append_record(L, v, c, ts, hb, meta);
   if (weak) {
     size_t vs = size_t{loc} * kHistory + slot;
     uint32_t* mv = store_view(vs);
@@ -250,7 +250,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
       uint32_t n = readable_stores(L, view, allowed);
       if (n > 1) chosen = allowed[decide(ChoiceKind::read, n)];
     }
-    read_views(L, loc, chosen, view, o);
+    read_views(L, loc, chosen, view, o, lane == Lane::lkmm_small);
   }
   const StoreRecord& s = L.hist[chosen];
   if (opts.feedback) feedback_rf(s.site, chosen != L.newest);
@@ -291,7 +291,8 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   uint32_t ts = weak && o != rt::Order::full ? store_position(L, loc) : L.max_ts + kTsStep;
   const uint32_t* published = !weak ? nullptr : release ? th.cur().at : th.rel().at;
-  insert_store(L, loc, v, StoreClock{release ? th.clock : th.fence_rel, nullptr, release}, published, ts);
+  insert_store(L, loc, v, StoreClock{release ? th.clock : th.fence_rel, nullptr, release}, published, ts,
+               lane == Lane::lkmm_small, true);
   if (o == rt::Order::full) fence_effects(rt::Fence::mb);
   if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
     e->value = v;
@@ -333,7 +334,8 @@ using Lane = Engine::Impl::Lane;
                                                        Lane lane = Lane::general) {
   bool general = lane == Lane::general;
   bool tso = general && e.tso;
-  bool small = lane == Lane::lkmm_small;
+  // The general path takes small views' forms too when the run has them (as their lane would).
+  bool small = lane == Lane::lkmm_small || (general && e.lane == Lane::lkmm_small);
   bool weak = lane == Lane::lkmm || small || (general && e.weak);
   bool clocks = lane == Lane::sc || (lane != Lane::sc_unclocked && e.hb);
   Location& L = e.locs[loc];
@@ -362,7 +364,7 @@ using Lane = Engine::Impl::Lane;
     uint32_t ts = L.max_ts + kTsStep;
     uint32_t slot =
         e.append_record(L, nv, Engine::Impl::StoreClock{prev.rel, release ? &th.clock : &th.fence_rel, release}, ts, e.hb,
-                        false);
+                        general);
     store_chunk(tv.acq(), acq);
     publish_small_store(e, tv, loc, slot, ts, base, cur);
     if (full) rmw_full_fence(e, lane);
@@ -388,7 +390,7 @@ using Lane = Engine::Impl::Lane;
   // an RMW never evicts the store last in modification order).
   Engine::Impl::StoreClock clock{prev.rel, release ? &th.clock : &th.fence_rel, release};
   if (weak) {
-    e.insert_store(L, loc, nv, clock, base, L.max_ts + kTsStep, small);  // an RMW is always last
+    e.insert_store(L, loc, nv, clock, base, L.max_ts + kTsStep, false, true);  // an RMW is always last
   } else {
     e.append_record(L, nv, clock, L.max_ts + kTsStep, clocks, general);  // insert_store without views
   }
@@ -454,7 +456,7 @@ bool Engine::Impl::cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, r
 void Engine::Impl::fence_effects(rt::Fence f) {
   if (tso && f == rt::Fence::mb) drain(current);  // on x86 only smp_mb does anything at run time
   fence_clocks(f);
-  if (weak) fence_views(f);
+  if (weak) fence_views(f, lane == Lane::lkmm_small);
 }
 
 void Engine::Impl::fence(rt::Fence f, const std::source_location& w) {
@@ -600,7 +602,7 @@ template <bool kSmall>
   e.take_quiet_point(false);
   bool release = o == rt::Order::release;
   e.insert_store(L, loc, v, Engine::Impl::StoreClock{release ? th.clock : th.fence_rel, nullptr, release},
-                 release ? th.cur().at : th.rel().at, L.max_ts + kTsStep, kSmall);
+                 release ? th.cur().at : th.rel().at, L.max_ts + kTsStep, kSmall, !kSmall);
   return true;
 }
 

@@ -62,7 +62,7 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
     v.w_where = w;
     v.reads.clear();
   } else {
-    v.reads.c[current] = th.clock.c[current];
+    v.reads.set(current, th.clock.c[current]);
     v.r_step[current] = steps;
     v.r_where[current] = w;
   }
@@ -171,7 +171,7 @@ void Engine::Impl::lock(uint32_t id, const std::source_location& w) {
     record(Op::block, id, w);
     block_current(WaitKind::lock, id);
   }
-  acquire_lock_effects(l);
+  acquire_lock_effects(l, lane == Lane::lkmm_small);
   record(Op::spin_lock, id, w);
 }
 
@@ -182,7 +182,7 @@ bool Engine::Impl::trylock(uint32_t id, const std::source_location& w) {
     record(Op::spin_trylock_fail, id, w);
     return false;  // a failed trylock gives no ordering
   }
-  acquire_lock_effects(l);
+  acquire_lock_effects(l, lane == Lane::lkmm_small);
   record(Op::spin_trylock_ok, id, w);
   return true;
 }
@@ -194,7 +194,7 @@ void Engine::Impl::unlock(uint32_t id, const std::source_location& w) {
     fail(FailureKind::bad_unlock, nullptr, "spin_unlock of a lock this thread does not hold", &w);
   }
   if (tso) drain(current);  // earlier stores reach memory before the lock is seen free
-  if (weak) publish_lock_view(id);
+  if (weak) publish_lock_view(id, lane == Lane::lkmm_small);
   release_lock(l);
   record(Op::spin_unlock, id, w);
 }

@@ -24,6 +24,14 @@ struct VClock {
     std::memcpy(c, &a, sizeof a);
   }
   void clear() { *this = VClock{}; }
+  // Entry t raised by one, or set to v, as whole-clock operations: a whole-clock load soon after a
+  // store into one entry cannot take its data from the store buffer and waits until the store has
+  // left it (a store-forwarding stall); after a whole-clock store it can.
+  void tick(uint32_t t) { store(load() + entry(t, 1)); }
+  void set(uint32_t t, uint32_t v) {
+    Lanes a = load();
+    store((a & ~entry(t, ~0u)) | entry(t, v));
+  }
   // Whether some entry is above `o`'s: an event of that thread which `o` has not seen.
   bool exceeds(const VClock& o) const {
     using Lanes = uint32_t __attribute__((vector_size(sizeof(c))));
@@ -38,6 +46,22 @@ struct VClock {
     return any != 0;
   }
   bool covers(uint32_t tid, uint32_t epoch) const { return c[tid] >= epoch; }
+
+ private:
+  using Lanes = uint32_t __attribute__((vector_size(sizeof(uint32_t) * kMaxThreads)));
+  Lanes load() const {
+    Lanes a;
+    std::memcpy(&a, c, sizeof a);
+    return a;
+  }
+  void store(Lanes a) { std::memcpy(c, &a, sizeof a); }
+  // v in lane t, zero in the others.
+  static Lanes entry(uint32_t t, uint32_t v) {
+    static_assert(kMaxThreads == 8, "the lane indices below");
+    const Lanes index = {0, 1, 2, 3, 4, 5, 6, 7};
+    Lanes at = index == t;  // all ones in lane t
+    return at & v;
+  }
 };
 
 }  // namespace sf
