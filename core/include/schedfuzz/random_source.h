@@ -85,12 +85,11 @@ class RandomSource final : public ChoiceSource {
     uint64_t r = rng_.next();
     uint64_t starts = kTrialStarts[shift];
     uint64_t hits = (r - starts) & ~r & (starts << (shift - 1));
-    if (hits) {
-      run = divide_by_shift(static_cast<uint32_t>(std::countr_zero(hits)), shift);
-      return true;
-    }
-    run = divide_by_shift(64, shift);
-    return false;
+    // Without a branch (whether the word holds a hit is random, so a branch on it mispredicts): no
+    // hit counts as 64 zero bits, a whole word of defaults (bit 63 set keeps the count defined).
+    uint32_t zeros = static_cast<uint32_t>(std::countr_zero(hits | uint64_t{1} << 63)) + (hits == 0);
+    run = divide_by_shift(zeros, shift);
+    return hits != 0;
   }
   // The choice right after a run: non-default if the run ended at a hit (then the next run is
   // drawn); else it is the first trial of a fresh word.
