@@ -345,8 +345,7 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
     if (may_stay && c == 0) {
       tid = current;
     } else {
-      for (uint32_t i = c - (may_stay ? 1 : 0); i > 0; --i) rot &= rot - 1;
-      tid = (shift + static_cast<uint32_t>(std::countr_zero(rot))) % kMaxThreads;
+      tid = (shift + nth_set_bit(rot, c - (may_stay ? 1 : 0))) % kMaxThreads;
     }
   } else {
     uint8_t options[kMaxThreads];

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fiber.h"
+#include "nth_set_bit.h"
 #include "view_table.h"
 #include "schedfuzz/choice.h"
 #include "schedfuzz/clock.h"
@@ -284,8 +285,7 @@ struct Engine::Impl {
     uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
     uint32_t n = static_cast<uint32_t>(std::popcount(rot));
     uint32_t c = source->uniform_next->below(n);
-    for (uint32_t i = 0; i < c; ++i) rot &= rot - 1;
-    auto tid = static_cast<uint8_t>((shift + static_cast<uint32_t>(std::countr_zero(rot))) % kMaxThreads);
+    auto tid = static_cast<uint8_t>((shift + nth_set_bit(rot, c)) % kMaxThreads);
     note_decision(Decision{ChoiceKind::next, n, c, tid});
     return tid;
   }
