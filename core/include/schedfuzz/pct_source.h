@@ -18,7 +18,7 @@ class PctSource final : public ChoiceSource {
   }
 
   void begin_execution() override {
-    start_ = Start{rng_.state, decisions_, max_decisions_};  // what the execution follows from (rewind)
+    start_ = Start{rng_.position(), decisions_, max_decisions_};  // what the execution follows from (rewind)
     if (decisions_ > max_decisions_) max_decisions_ = decisions_;
     decisions_ = 0;
     for (uint32_t t = 0; t < kSlots; ++t) priority_[t] = 0;  // 0: not seen yet
@@ -29,7 +29,7 @@ class PctSource final : public ChoiceSource {
   }
 
   void rewind() override {
-    rng_.state = start_.rng;
+    rng_.seek(start_.rng);
     decisions_ = start_.decisions;
     max_decisions_ = start_.max_decisions;
   }

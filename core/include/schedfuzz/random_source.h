@@ -49,7 +49,7 @@ class RandomSource final : public ChoiceSource {
   RandomSource(const RandomSource&) = delete;  // uniform_next points into the object
   RandomSource& operator=(const RandomSource&) = delete;
   void begin_execution() override {
-    start_ = rng_.state;  // all an execution's choices follow from it (rewind)
+    start_ = rng_.position();  // all an execution's choices follow from it (rewind)
     // One draw picks both rates (6 x 2 outcomes).
     uint32_t rates = rng_.below(12);
     preempt_shift_ = 1 + rates / 2;
@@ -59,7 +59,7 @@ class RandomSource final : public ChoiceSource {
     stale_hit_ = false;
     newest_run = 0;
   }
-  void rewind() override { rng_.state = start_; }
+  void rewind() override { rng_.seek(start_); }
   // Called when a stream's run of defaults is used up.
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
     switch (kind) {
