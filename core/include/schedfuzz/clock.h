@@ -24,14 +24,11 @@ struct VClock {
     std::memcpy(c, &a, sizeof a);
   }
   void clear() { *this = VClock{}; }
-  // Entry t raised by one, or set to v, as whole-clock operations: a whole-clock load soon after a
-  // store into one entry cannot take its data from the store buffer and waits until the store has
-  // left it (a store-forwarding stall); after a whole-clock store it can.
-  void tick(uint32_t t) { store(load() + entry(t, 1)); }
-  void set(uint32_t t, uint32_t v) {
-    Lanes a = load();
-    store((a & ~entry(t, ~0u)) | entry(t, v));
-  }
+  // Entry t raised by one, or set to v. One scalar store: as whole-clock operations (so that a
+  // whole-clock load right after could take its data from the store) the vmalloc cache ran 2-4%
+  // slower, for 3% more instructions.
+  void tick(uint32_t t) { c[t]++; }
+  void set(uint32_t t, uint32_t v) { c[t] = v; }
   // Whether some entry is above `o`'s: an event of that thread which `o` has not seen.
   bool exceeds(const VClock& o) const {
     using Lanes = uint32_t __attribute__((vector_size(sizeof(c))));
@@ -46,22 +43,6 @@ struct VClock {
     return any != 0;
   }
   bool covers(uint32_t tid, uint32_t epoch) const { return c[tid] >= epoch; }
-
- private:
-  using Lanes = uint32_t __attribute__((vector_size(sizeof(uint32_t) * kMaxThreads)));
-  Lanes load() const {
-    Lanes a;
-    std::memcpy(&a, c, sizeof a);
-    return a;
-  }
-  void store(Lanes a) { std::memcpy(c, &a, sizeof a); }
-  // v in lane t, zero in the others.
-  static Lanes entry(uint32_t t, uint32_t v) {
-    static_assert(kMaxThreads == 8, "the lane indices below");
-    const Lanes index = {0, 1, 2, 3, 4, 5, 6, 7};
-    Lanes at = index == t;  // all ones in lane t
-    return at & v;
-  }
 };
 
 }  // namespace sf
