@@ -626,11 +626,19 @@ static void lkmm_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w
   rmw_core(e, loc, arg, op, o, old, &read_step, lane);
   return true;
 }
+// lane_rmw with an add (atomic_inc, atomic_add, their _return forms: most RMWs) in a copy of its
+// own, without the jump over the operations (lost update: -1.3% instructions in sc_unclocked,
+// -1.6% in lkmm_small, where loop CPU fell 1.5%, 15 pairs).
+[[gnu::always_inline]] static inline bool lane_rmw_add_apart(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg,
+                                                             rt::Order o, Lane lane, uint64_t* old) {
+  if (op == rt::RmwOp::add) return lane_rmw(e, loc, rt::RmwOp::add, arg, o, lane, old);
+  return lane_rmw(e, loc, op, arg, o, lane, old);
+}
 template <bool kSmall>
 static uint64_t lkmm_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w) {
   Engine::Impl& e = *g_engine;
   uint64_t old = 0;
-  if (lane_rmw(e, loc, op, arg, o, kSmall ? Lane::lkmm_small : Lane::lkmm, &old)) return old;
+  if (lane_rmw_add_apart(e, loc, op, arg, o, kSmall ? Lane::lkmm_small : Lane::lkmm, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
 // rt::rmw by lane (Engine::Impl::entries): sc's with clocks.
@@ -690,13 +698,7 @@ template <bool kClocks>
 static uint64_t sc_unclocked_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w) {
   Engine::Impl& e = *g_engine;
   uint64_t old = 0;
-  // An add (atomic_inc, atomic_add, their _return forms: most RMWs) gets a copy of the lane of
-  // its own, without the jump over the operations (lost update: -1.3% instructions).
-  if (op == rt::RmwOp::add) {
-    if (lane_rmw(e, loc, rt::RmwOp::add, arg, o, Lane::sc_unclocked, &old)) return old;
-  } else if (lane_rmw(e, loc, op, arg, o, Lane::sc_unclocked, &old)) {
-    return old;
-  }
+  if (lane_rmw_add_apart(e, loc, op, arg, o, Lane::sc_unclocked, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
 // The general path, as the entry table of Lane::general (and of the sc lanes but for rmw: their
