@@ -85,16 +85,16 @@ uint32_t new_location(const char*, uint64_t init, LocKind) {
   return id;
 }
 
-uint64_t load(uint32_t loc, Order o, const Where&) { return g_cells[loc].load(order_of(o)); }
+static uint64_t native_load(uint32_t loc, Order o, const Where&) { return g_cells[loc].load(order_of(o)); }
 
-void store(uint32_t loc, uint64_t v, Order o, const Where&) {
+static void native_store(uint32_t loc, uint64_t v, Order o, const Where&) {
   if (o == Order::full) std::atomic_thread_fence(std::memory_order_seq_cst);
   g_cells[loc].store(v, order_of(o));
   if (o == Order::full) std::atomic_thread_fence(std::memory_order_seq_cst);
 }
 
 // A fully ordered RMW is as if smp_mb() came before and after it.
-uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where&) {
+static uint64_t native_rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where&) {
   std::atomic<uint64_t>& c = g_cells[loc];
   std::memory_order mo = order_of(o);
   if (o == Order::full) std::atomic_thread_fence(std::memory_order_seq_cst);
@@ -118,13 +118,17 @@ bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const 
   return ok;
 }
 
-void fence(Fence f, const Where&) {
+static void native_fence(Fence f, const Where&) {
   switch (f) {
     case Fence::rmb: std::atomic_thread_fence(std::memory_order_acquire); break;
     case Fence::wmb: std::atomic_thread_fence(std::memory_order_release); break;
     case Fence::mb: std::atomic_thread_fence(std::memory_order_seq_cst); break;
   }
 }
+
+// Every access goes straight to its std::atomic (runtime.h).
+constinit const AccessEntries kNativeEntries{&native_load, &native_store, &native_rmw, &native_fence};
+constinit const AccessEntries* access_entries = &kNativeEntries;
 
 uint64_t peek(uint32_t loc) { return g_cells[loc].load(std::memory_order_relaxed); }
 

@@ -443,6 +443,21 @@ TEST(EngineDeathTest, APrimitiveFailingInADestructorAfterTheEndIsAnError) {
                "failed in a destructor that ran after the execution's threads ended.*checked in a destructor");
 }
 
+// A marked access with no execution running (a facade object used from plain code) ends the
+// process with a one-line error: before any execution, and after executions of every mode (each
+// leaves the accesses pointed at its own lane while it runs).
+TEST(EngineDeathTest, AnAccessOutsideOfAnExecutionIsAnError) {
+  const char* msg = "a model primitive was used outside of an execution";
+  EXPECT_DEATH(rt::load(0, rt::Order::relaxed, rt::Where::current()), msg);
+  for (MemoryMode mode : {MemoryMode::sc, MemoryMode::tso, MemoryMode::lkmm}) {
+    ASSERT_FALSE(explore_fn([] { shared<int> x{0, "x"}; WRITE_ONCE(x, 1); }, 10, 1, mode).found);
+    EXPECT_DEATH(rt::load(0, rt::Order::relaxed, rt::Where::current()), msg) << memory_mode_name(mode);
+    EXPECT_DEATH(rt::store(0, 1, rt::Order::release, rt::Where::current()), msg) << memory_mode_name(mode);
+    EXPECT_DEATH(rt::rmw(0, rt::RmwOp::add, 1, rt::Order::full, rt::Where::current()), msg) << memory_mode_name(mode);
+    EXPECT_DEATH(rt::fence(rt::Fence::mb, rt::Where::current()), msg) << memory_mode_name(mode);
+  }
+}
+
 // A reader dereferences an RCU-published node; the updater unpublishes it, waits for a grace
 // period (or not), and frees it.
 void rcu_reader_and_updater(bool grace_period) {

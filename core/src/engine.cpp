@@ -107,7 +107,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
   // The last execution may have moved its lane (start_hb, a fifth location): set_lane(run_lane),
   // without the lookup.
   lane = run_lane;
-  entries = run_entries;
+  rt::access_entries = run_entries;
   hb = false;  // the clocks start with the first var<T> or ghost stamp (start_hb), or right below
   bool eager_hb = opts.eager_happens_before || hb_wanted;
   hb_wanted = false;
@@ -145,6 +145,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
   }
   if (!blocks.empty()) end_blocks();
   g_engine = nullptr;
+  rt::access_entries = &rt::kNoExecutionEntries;
   outcome.steps = steps;
   outcome.points = steps - plain_steps;
   outcome.decisions = decision_count;

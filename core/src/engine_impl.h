@@ -316,23 +316,15 @@ struct Engine::Impl {
   enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm, lkmm_small };
   Lane lane = Lane::general;
   Lane run_lane = Lane::general;  // the lane the options give (lane starts each execution there)
-  // The out-of-line lanes' entry points (memory.cpp), reached from rt::load, store and fence by
-  // one indirect call after their inline sc lanes (a test per lane there: with five lanes the
-  // compiler made a jump table of the tests, which cost sc's lanes more), and from rt::rmw for
-  // every lane (with a lane inline, rt::rmw saved the registers that lane needs in every run,
-  // before the test that would skip it).
-  struct LaneEntries {
-    uint64_t (*load)(uint32_t loc, rt::Order o, const rt::Where& w);
-    void (*store)(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w);
-    uint64_t (*rmw)(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w);
-    void (*fence)(rt::Fence f, const rt::Where& w);
-  };
-  static const LaneEntries* entries_of(Lane l);
-  const LaneEntries* entries = nullptr;
-  const LaneEntries* run_entries = nullptr;  // run_lane's
+  // Each lane's load, store, rmw and fence (memory.cpp), which model code calls through
+  // rt::access_entries (runtime.h): one indirect call straight into the lane, for every lane.
+  // (Before, rt::load, store and fence held sc's lanes inline and reached the others by a test per
+  // lane and an indirect jump: lkmm's accesses paid the tests and the registers sc's lanes saved.)
+  static const rt::AccessEntries* entries_of(Lane l);
+  const rt::AccessEntries* run_entries = nullptr;  // run_lane's
   void set_lane(Lane l) {  // every change of lane goes through here (or sets both as execute() does)
     lane = l;
-    entries = entries_of(l);
+    rt::access_entries = entries_of(l);
   }
   // `may_keep`: false in a lane that runs only when decisions are not kept (lkmm's): no test then.
   [[gnu::always_inline]] bool point_is_quiet(bool may_keep = true) const {
@@ -605,5 +597,9 @@ struct Engine::Impl {
 
 // The engine running right now (one per process at a time).
 extern Engine::Impl* g_engine;
+namespace rt {
+// What rt::access_entries points at while no execution runs: entries that abort with a message.
+extern const AccessEntries kNoExecutionEntries;
+}  // namespace rt
 
 }  // namespace sf

@@ -606,9 +606,7 @@ template <bool kSmall>
   return true;
 }
 
-// An lkmm run's accesses: the lane, else the general path. Out of line, reached from the entry
-// points by a jump, so that the lane's registers do not burden sc's lane, which the entry points
-// hold (each register saved is a push and a pop on every access).
+// An lkmm run's accesses (its entries, rt::access_entries): the lane, else the general path.
 template <bool kSmall>
 static void lkmm_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
   Engine::Impl& e = *g_engine;
@@ -641,7 +639,7 @@ static uint64_t lkmm_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, 
   if (lane_rmw_add_apart(e, loc, op, arg, o, kSmall ? Lane::lkmm_small : Lane::lkmm, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
-// rt::rmw by lane (Engine::Impl::entries): sc's with clocks.
+// sc's rmw with clocks.
 static uint64_t sc_clocked_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w) {
   Engine::Impl& e = *g_engine;
   uint64_t old = 0;
@@ -694,15 +692,34 @@ template <bool kClocks>
   if (kClocks) e.fence_clocks_kept(f);
   return true;
 }
-// rt::rmw by lane: sc's without clocks (atomics-only models).
+// sc's lanes as entries: the lane, else the general path.
+template <bool kClocks>
+static uint64_t sc_load(uint32_t loc, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
+  uint64_t v;
+  if (sc_lane_load<kClocks>(e, loc, o, &v)) return v;
+  return e.load_general(loc, o, w);
+}
+template <bool kClocks>
+static void sc_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
+  if (sc_lane_store<kClocks>(e, loc, v, o)) return;
+  e.store_general(loc, v, o, w);
+}
+template <bool kClocks>
+static void sc_fence(rt::Fence f, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
+  if (sc_lane_fence<kClocks>(e, f)) return;
+  e.fence_general(f, w);
+}
+// sc's rmw without clocks (atomics-only models).
 static uint64_t sc_unclocked_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order o, const rt::Where& w) {
   Engine::Impl& e = *g_engine;
   uint64_t old = 0;
   if (lane_rmw_add_apart(e, loc, op, arg, o, Lane::sc_unclocked, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
-// The general path, as the entry table of Lane::general (and of the sc lanes but for rmw: their
-// load, store and fence lanes are inline in the rt:: entry points, which fall back on it).
+// The general path, as the entries of Lane::general.
 static uint64_t general_load(uint32_t loc, rt::Order o, const rt::Where& w) { return g_engine->load_general(loc, o, w); }
 static void general_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
   g_engine->store_general(loc, v, o, w);
@@ -711,12 +728,15 @@ static uint64_t general_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::Order 
   return g_engine->rmw_general(loc, op, arg, o, w);
 }
 static void general_fence(rt::Fence f, const rt::Where& w) { g_engine->fence_general(f, w); }
-const Engine::Impl::LaneEntries* Engine::Impl::entries_of(Lane l) {
-  static constexpr LaneEntries kGeneral{&general_load, &general_store, &general_rmw, &general_fence};
-  static constexpr LaneEntries kScUnclocked{&general_load, &general_store, &sc_unclocked_rmw, &general_fence};
-  static constexpr LaneEntries kSc{&general_load, &general_store, &sc_clocked_rmw, &general_fence};
-  static constexpr LaneEntries kLkmmSmall{&lkmm_load<true>, &lkmm_store<true>, &lkmm_rmw<true>, &lkmm_fence<true>};
-  static constexpr LaneEntries kLkmm{&lkmm_load<false>, &lkmm_store<false>, &lkmm_rmw<false>, &lkmm_fence<false>};
+const rt::AccessEntries* Engine::Impl::entries_of(Lane l) {
+  static constexpr rt::AccessEntries kGeneral{&general_load, &general_store, &general_rmw, &general_fence};
+  static constexpr rt::AccessEntries kScUnclocked{&sc_load<false>, &sc_store<false>, &sc_unclocked_rmw,
+                                                  &sc_fence<false>};
+  static constexpr rt::AccessEntries kSc{&sc_load<true>, &sc_store<true>, &sc_clocked_rmw, &sc_fence<true>};
+  static constexpr rt::AccessEntries kLkmmSmall{&lkmm_load<true>, &lkmm_store<true>, &lkmm_rmw<true>,
+                                                &lkmm_fence<true>};
+  static constexpr rt::AccessEntries kLkmm{&lkmm_load<false>, &lkmm_store<false>, &lkmm_rmw<false>,
+                                           &lkmm_fence<false>};
   switch (l) {
     case Lane::sc_unclocked: return &kScUnclocked;
     case Lane::sc: return &kSc;
@@ -727,8 +747,7 @@ const Engine::Impl::LaneEntries* Engine::Impl::entries_of(Lane l) {
   return &kGeneral;
 }
 namespace rt {
-// The entry points: on their fast lanes the whole operation is this one call from model code; the
-// general path is a second, out-of-line call.
+// The entry points besides the accesses (runtime.h reaches those through access_entries).
 uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   Engine::Impl& e = *g_engine;
   // With a free slot (below kMaxLocations, as locs never grows past it) and, under weak memory,
@@ -752,50 +771,21 @@ uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
   }
   return e.new_location_general(name, init, kind);
 }
-// load, store, rmw and fence first try their run's lane (engine_impl.h); anything else takes the
-// general path, which starts over.
-uint64_t load(uint32_t loc, Order o, const Where& w) {
-  Engine::Impl& e = *g_engine;
-  uint64_t v;
-  if (e.lane == Lane::sc) {
-    if (sc_lane_load<true>(e, loc, o, &v)) return v;
-  } else if (e.lane == Lane::sc_unclocked) {
-    if (sc_lane_load<false>(e, loc, o, &v)) return v;
-  } else {
-    return e.entries->load(loc, o, w);
-  }
-  return e.load_general(loc, o, w);
-}
-void store(uint32_t loc, uint64_t v, Order o, const Where& w) {
-  Engine::Impl& e = *g_engine;
-  if (e.lane == Lane::sc) {
-    if (sc_lane_store<true>(e, loc, v, o)) return;
-  } else if (e.lane == Lane::sc_unclocked) {
-    if (sc_lane_store<false>(e, loc, v, o)) return;
-  } else {
-    return e.entries->store(loc, v, o, w);
-  }
-  e.store_general(loc, v, o, w);
-}
-uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
-  // Only an indirect jump: a lane inline here would make every run pay for the registers it saves
-  // (before the test that would skip it).
-  return g_engine->entries->rmw(loc, op, arg, o, w);
-}
 [[gnu::flatten]] bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w) {
   return g_engine->cmpxchg(loc, expected, desired, o, w);
 }
-void fence(Fence f, const Where& w) {
-  Engine::Impl& e = *g_engine;
-  if (e.lane == Lane::sc) {
-    if (sc_lane_fence<true>(e, f)) return;
-  } else if (e.lane == Lane::sc_unclocked) {
-    if (sc_lane_fence<false>(e, f)) return;
-  } else {
-    return e.entries->fence(f, w);
-  }
-  e.fence_general(f, w);
+// The entries while no execution runs.
+[[noreturn]] static void no_execution() {
+  std::fprintf(stderr, "schedfuzz: a model primitive was used outside of an execution\n");
+  std::abort();
 }
+static uint64_t no_execution_load(uint32_t, Order, const Where&) { no_execution(); }
+static void no_execution_store(uint32_t, uint64_t, Order, const Where&) { no_execution(); }
+static uint64_t no_execution_rmw(uint32_t, RmwOp, uint64_t, Order, const Where&) { no_execution(); }
+static void no_execution_fence(Fence, const Where&) { no_execution(); }
+constinit const AccessEntries kNoExecutionEntries{&no_execution_load, &no_execution_store, &no_execution_rmw,
+                                                  &no_execution_fence};
+constinit const AccessEntries* access_entries = &kNoExecutionEntries;
 // What the calling thread would read, without a schedule point: under tso its own buffered store
 // if it has one (as a load would forward it), else the newest store.
 uint64_t peek(uint32_t loc) {

@@ -24,12 +24,25 @@ enum class Fence : uint8_t { rmb, wmb, mb };
 enum class LocKind : uint8_t { value, pointer };
 
 uint32_t new_location(const char* name, uint64_t init, LocKind kind);
-uint64_t load(uint32_t loc, Order o, const Where& w);
-void store(uint32_t loc, uint64_t v, Order o, const Where& w);
-uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w);
+// load, store, rmw and fence: what the backend has `access` point at. The engine points it at the
+// code for the run in progress (its lane, core/src/engine_impl.h), so that an access from model
+// code is one indirect call, with no test of the mode before the code that does it; outside of any
+// execution, at entries that abort with a message.
+struct AccessEntries {
+  uint64_t (*load)(uint32_t loc, Order o, const Where& w);
+  void (*store)(uint32_t loc, uint64_t v, Order o, const Where& w);
+  uint64_t (*rmw)(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w);
+  void (*fence)(Fence f, const Where& w);
+};
+extern const AccessEntries* access_entries;
+inline uint64_t load(uint32_t loc, Order o, const Where& w) { return access_entries->load(loc, o, w); }
+inline void store(uint32_t loc, uint64_t v, Order o, const Where& w) { access_entries->store(loc, v, o, w); }
+inline uint64_t rmw(uint32_t loc, RmwOp op, uint64_t arg, Order o, const Where& w) {
+  return access_entries->rmw(loc, op, arg, o, w);
+}
 // On success returns true; on failure stores the value seen in *expected (no ordering).
 bool cmpxchg(uint32_t loc, uint64_t* expected, uint64_t desired, Order o, const Where& w);
-void fence(Fence f, const Where& w);
+inline void fence(Fence f, const Where& w) { access_entries->fence(f, w); }
 // Outside of any execution (native code calling into a facade object by mistake) these abort.
 uint64_t peek(uint32_t loc);  // for oracles: the value the caller would read (tso: its own buffered store first), no schedule point
 
