@@ -53,12 +53,23 @@ void Engine::Impl::reset() {
   // A thread's slot is set up when the thread is created (begin_thread); only its weak-memory
   // views are zeroed here, if the last execution used them, and only as far as it did.
   if (weak && nlocs) {
-    uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
-    for (uint32_t t = 0; t < nthreads; ++t) {
-      ThreadSlot& th = threads[t];
-      zero_entries_of(used, th.cur(), th.acq(), th.rel(), th.own());
+    if (thread_views.stride() == kViewChunk) {
+      // One chunk per view, and the threads' views one after the other from slot 0: a run of chunks,
+      // without a thread's pointer and stride to load for each.
+      uint32_t* v = thread_views.small_at(0);
+      for (uint32_t t = 0; t < nthreads; ++t, v += kViewsPerThread * kViewChunk) {
+        zero_entries_of(kViewChunk, View{v}, View{v + kViewChunk}, View{v + 2 * kViewChunk}, View{v + 3 * kViewChunk});
+      }
+      uint32_t* g = thread_views.small_at(kGlobalViewSlot);
+      zero_entries_of(kViewChunk, View{g}, View{g + kViewChunk}, View{g + 2 * kViewChunk});
+    } else {
+      uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
+      for (uint32_t t = 0; t < nthreads; ++t) {
+        ThreadSlot& th = threads[t];
+        zero_entries_of(used, th.cur(), th.acq(), th.rel(), th.own());
+      }
+      zero_entries_of(used, mb_view(), rcu_start_view(), rcu_done_view());
     }
-    zero_entries_of(used, mb_view(), rcu_start_view(), rcu_done_view());
   }
   nthreads = 0;
   host_top = 0;
