@@ -216,6 +216,14 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   return n;
 }
 
+// How many stores readable_stores would list.
+[[gnu::always_inline]] static inline uint32_t count_readable(const Location& L, uint32_t view) {
+  uint32_t n = 0;
+  uint32_t kept = std::min(L.count, kHistory);
+  for (uint32_t i = 0; i < kept; ++i) n += L.hist[i].ts >= view;
+  return n;
+}
+
 uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_location& w) {
   schedule_point();
   begin_op(w);
@@ -246,9 +254,14 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     // A thread whose view already holds the newest store may read only that one (no choice).
     uint32_t view = th.cur().at[loc];
     if (view < L.max_ts) {
-      uint32_t allowed[kHistory];
-      uint32_t n = readable_stores(L, view, allowed);
-      if (n > 1) chosen = allowed[decide(ChoiceKind::read, n)];
+      // Option 0, the newest store (L.newest: readable, as the view is below it), needs no list.
+      if (uint32_t n = count_readable(L, view); n > 1) {
+        if (uint32_t c = decide(ChoiceKind::read, n)) {
+          uint32_t allowed[kHistory];
+          readable_stores(L, view, allowed);
+          chosen = allowed[c];
+        }
+      }
     }
     read_views(L, loc, chosen, view, o, lane == Lane::lkmm_small);
   }
@@ -565,9 +578,7 @@ template <bool kSmall>
 template <bool kSmall>
 [[gnu::noinline]] static uint64_t lkmm_lane_load_older(Engine::Impl& e, const Location& L, uint32_t loc, uint32_t view,
                                                        rt::Order o) {
-  uint32_t n = 0;  // the stores it may read: those not before its view
-  uint32_t kept = std::min(L.count, kHistory);
-  for (uint32_t i = 0; i < kept; ++i) n += L.hist[i].ts >= view;
+  uint32_t n = count_readable(L, view);
   e.take_quiet_point(false);
   uint32_t chosen = L.newest;
   if (n > 1) {
