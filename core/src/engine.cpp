@@ -574,7 +574,8 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
   }
   if (weak) {
     uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
-    copy_entries_to(used, parent.cur(), th.cur(), th.acq(), th.rel());
+    // Its acquire view stays empty (reset() cleared it): what it would add, the current view holds.
+    copy_entries_to(used, parent.cur(), th.cur(), th.rel());
   }
   tick();
   begin_thread(th, tid);

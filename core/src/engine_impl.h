@@ -37,7 +37,9 @@ enum class WaitKind : uint8_t { none, lock, join, rcu, park };
 // Slots of the thread/global view table: four per thread slot (current, what an acquire fence would
 // add, what a release fence published, the newest store the thread itself made to each location),
 // then the execution's global views (what smp_mb()s published, what grace periods published at
-// their start, what ended reader sections published, and a work view).
+// their start, what ended reader sections published, and a work view). The acquire view is only
+// ever joined into the current one, and the current view only grows: what the current view holds
+// when something would go into the acquire view need not go there.
 inline constexpr uint32_t kViewsPerThread = 4;
 inline constexpr uint32_t kGlobalViewSlot = kMaxThreads * kViewsPerThread;
 inline constexpr uint32_t kThreadViewSlots = kGlobalViewSlot + 4;

@@ -146,24 +146,28 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   ThreadSlot& th = me();
   uint32_t ts = L.hist[chosen].ts;
   size_t slot = size_t{loc} * kHistory + chosen;
+  // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
+  // accesses through it; without dependency tracking, such a load is modelled as an acquire.
+  bool acquires = o == rt::Order::acquire || L.kind == rt::LocKind::pointer;
+  // The store's entry goes into the current view, what it published into the current view (an
+  // acquire) or else into the acquire view, for a later smp_rmb. Never into both, nor the entry
+  // into the acquire view: that view is only ever joined into the current one, which only grows,
+  // so what the current view holds already the acquire view need not (ThreadSlot).
   if (small) {  // the same, a chunk each in registers
     ThreadSlot::SmallViews tv = th.small();
-    ViewChunk read = entry_chunk(loc, ts);
     ViewChunk published = load_chunk(small_store_view(slot));
-    ViewChunk cur = max_chunk(load_chunk(tv.cur()), read);
-    if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) cur = max_chunk(cur, published);
-    ViewChunk acq = max_chunk(max_chunk(load_chunk(tv.acq()), published), read);
+    ViewChunk cur = max_chunk(load_chunk(tv.cur()), entry_chunk(loc, ts));
+    if (acquires) {
+      cur = max_chunk(cur, published);
+    } else {
+      store_chunk(tv.acq(), max_chunk(load_chunk(tv.acq()), published));
+    }
     store_chunk(tv.cur(), cur);
-    store_chunk(tv.acq(), acq);
     return;
   }
   const uint32_t* mv = store_view(slot);
   th.cur().at[loc] = std::max(view, ts);
-  // A pointer loaded with READ_ONCE heads an address dependency, which LKMM respects for the
-  // accesses through it; without dependency tracking, such a load is modelled as an acquire.
-  if (o == rt::Order::acquire || L.kind == rt::LocKind::pointer) view_join(th.cur(), mv, store_view_len[slot]);
-  view_join(th.acq(), mv, store_view_len[slot]);
-  th.acq().at[loc] = std::max(th.acq().at[loc], ts);
+  view_join(acquires ? th.cur() : th.acq(), mv, store_view_len[slot]);
 }
 
 // lkmm: a fence's effect on the thread's views (and, for smp_mb, on the global one).
@@ -371,14 +375,17 @@ using Lane = Engine::Impl::Lane;
     ThreadSlot::SmallViews tv = th.small();
     ViewChunk pv = load_chunk(e.small_store_view(size_t{loc} * kHistory + L.newest));
     ViewChunk cur = max_chunk(load_chunk(tv.cur()), entry_chunk(loc, prev.ts));
-    if (acquire) cur = max_chunk(cur, pv);
+    // What prev published: into the current view (an acquire) or the acquire view (read_views).
+    if (acquire) {
+      cur = max_chunk(cur, pv);
+    } else {
+      store_chunk(tv.acq(), max_chunk(load_chunk(tv.acq()), pv));
+    }
     ViewChunk base = max_chunk(release ? cur : load_chunk(tv.rel()), pv);
-    ViewChunk acq = max_chunk(load_chunk(tv.acq()), pv);
     uint32_t ts = L.max_ts + kTsStep;
     uint32_t slot =
         e.append_record(L, nv, Engine::Impl::StoreClock{prev.rel, release ? &th.clock : &th.fence_rel, release}, ts, e.hb,
                         general);
-    store_chunk(tv.acq(), acq);
     publish_small_store(e, tv, loc, slot, ts, base, cur);
     if (full) rmw_full_fence(e, lane);
     *old_out = old;
@@ -389,8 +396,7 @@ using Lane = Engine::Impl::Lane;
     size_t slot = size_t{loc} * kHistory + L.newest;
     const uint32_t* pv = e.store_view(slot);
     uint32_t plen = e.store_view_len[slot];
-    if (acquire) e.view_join(th.cur(), pv, plen);
-    e.view_join(th.acq(), pv, plen);
+    e.view_join(acquire ? th.cur() : th.acq(), pv, plen);  // as read_views
     th.cur().at[loc] = prev.ts;
     uint32_t n = std::min(e.nlocs, kMaxWeakLocations);
     View mine = release ? th.cur() : th.rel();
