@@ -374,7 +374,8 @@ using Lane = Engine::Impl::Lane;
   if (small) {  // what follows, with each view a chunk in a register (loaded once, stored once)
     ThreadSlot::SmallViews tv = th.small();
     ViewChunk pv = load_chunk(e.small_store_view(size_t{loc} * kHistory + L.newest));
-    ViewChunk cur = max_chunk(load_chunk(tv.cur()), entry_chunk(loc, prev.ts));
+    // No entry for prev: the new store's (publish_small_store), past it, goes wherever it would.
+    ViewChunk cur = load_chunk(tv.cur());
     // What prev published: into the current view (an acquire) or the acquire view (read_views).
     if (acquire) {
       cur = max_chunk(cur, pv);
