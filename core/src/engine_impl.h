@@ -507,7 +507,8 @@ struct Engine::Impl {
   void fence_effects(rt::Fence f);
   void fence_views(rt::Fence f, bool small = false);  // lkmm: the views' part of fence_effects
   // lkmm: the views' part of a load that reads ring slot `chosen`
-  void read_views(const Location& L, uint32_t loc, uint32_t chosen, uint32_t view, rt::Order o, bool small = false);
+  void read_views(const Location& L, uint32_t loc, uint32_t chosen, uint32_t view, rt::Order o, bool small = false,
+                  bool seen = false);
   // tso
   void maybe_flush();                    // at a schedule point: perhaps drain one buffered store
   void flush_one(uint32_t tid);          // the oldest store of thread tid reaches memory

@@ -140,9 +140,9 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
 }
 
 // lkmm: what reading the store in ring slot `chosen` does to the reader's views (`view`: its current
-// view of the location before the load).
+// view of the location before the load). `seen`: the caller knows the view holds that store already.
 [[gnu::always_inline]] inline void Engine::Impl::read_views(const Location& L, uint32_t loc, uint32_t chosen,
-                                                          uint32_t view, rt::Order o, bool small) {
+                                                          uint32_t view, rt::Order o, bool small, bool seen) {
   ThreadSlot& th = me();
   uint32_t ts = L.hist[chosen].ts;
   size_t slot = size_t{loc} * kHistory + chosen;
@@ -153,16 +153,18 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   // acquire) or else into the acquire view, for a later smp_rmb. Never into both, nor the entry
   // into the acquire view: that view is only ever joined into the current one, which only grows,
   // so what the current view holds already the acquire view need not (ThreadSlot).
-  if (small) {  // the same, a chunk each in registers
+  if (small) {  // the same, a chunk each in registers; a store already seen adds no entry, so a
+               // relaxed load of one leaves the current view alone
     ThreadSlot::SmallViews tv = th.small();
     ViewChunk published = load_chunk(small_store_view(slot));
-    ViewChunk cur = max_chunk(load_chunk(tv.cur()), entry_chunk(loc, ts));
     if (acquires) {
-      cur = max_chunk(cur, published);
+      ViewChunk cur = max_chunk(load_chunk(tv.cur()), published);
+      if (!seen) cur = max_chunk(cur, entry_chunk(loc, ts));
+      store_chunk(tv.cur(), cur);
     } else {
       store_chunk(tv.acq(), max_chunk(load_chunk(tv.acq()), published));
+      if (!seen) store_chunk(tv.cur(), max_chunk(load_chunk(tv.cur()), entry_chunk(loc, ts)));
     }
-    store_chunk(tv.cur(), cur);
     return;
   }
   const uint32_t* mv = store_view(slot);
@@ -570,10 +572,10 @@ void Engine::Impl::maybe_flush() {
 // order (store_position makes no choice). kSmall: the lkmm_small lane (small views, engine_impl.h).
 //
 // A load's effects once it has chosen the store it reads (ring slot `chosen`).
-template <bool kSmall>
+template <bool kSmall, bool kSeen = false>
 [[gnu::always_inline]] static inline uint64_t lkmm_read(Engine::Impl& e, const Location& L, uint32_t loc, uint32_t chosen,
                                                         uint32_t view, rt::Order o) {
-  e.read_views(L, loc, chosen, view, o, kSmall);
+  e.read_views(L, loc, chosen, view, o, kSmall, kSeen);
   const StoreRecord& s = L.hist[chosen];
   ThreadSlot& th = e.me();
   if (e.hb) (o == rt::Order::acquire ? th.clock : th.acq_pending).join(s.rel);
@@ -609,7 +611,7 @@ static uint64_t lkmm_load(uint32_t loc, rt::Order o, const rt::Where& w) {
   uint32_t view = e.me().cur().at[loc];
   if (view < L.max_ts) return lkmm_lane_load_older<kSmall>(e, L, loc, view, o);
   e.take_quiet_point(false);
-  return lkmm_read<kSmall>(e, L, loc, L.newest, view, o);
+  return lkmm_read<kSmall, true>(e, L, loc, L.newest, view, o);  // the view holds the last store
 }
 template <bool kSmall>
 [[gnu::always_inline]] static inline bool lkmm_lane_store(Engine::Impl& e, uint32_t loc, uint64_t v, rt::Order o) {
