@@ -572,9 +572,15 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
     th.clock = parent.clock;
     th.clock.set(tid, 1);
   }
-  if (weak) {
+  // Its current and release views start as its parent's current view; its acquire view stays
+  // empty (reset() cleared it): what it would add, the current view holds.
+  if (lane == Lane::lkmm_small) {  // one chunk each, found from the thread ids
+    ViewChunk c = load_chunk(thread_views.small_at(current * kViewsPerThread));
+    ThreadSlot::SmallViews tv{thread_views.small_at(tid * kViewsPerThread)};
+    store_chunk(tv.cur(), c);
+    store_chunk(tv.rel(), c);
+  } else if (weak) {
     uint32_t used = nlocs < kMaxWeakLocations ? nlocs : kMaxWeakLocations;
-    // Its acquire view stays empty (reset() cleared it): what it would add, the current view holds.
     copy_entries_to(used, parent.cur(), th.cur(), th.rel());
   }
   tick();
@@ -596,7 +602,12 @@ void Engine::Impl::join_thread(uint32_t tid, const std::source_location& w) {
   while (threads[tid].state != ThreadState::finished) block_current(WaitKind::join, tid);
   ThreadSlot& th = me();
   if (hb) th.clock.join(threads[tid].clock);
-  if (weak) view_join(th.cur(), threads[tid].cur());
+  if (lane == Lane::lkmm_small) {  // one chunk each, found from the thread ids
+    uint32_t* mine = thread_views.small_at(current * kViewsPerThread);
+    store_chunk(mine, max_chunk(load_chunk(mine), load_chunk(thread_views.small_at(tid * kViewsPerThread))));
+  } else if (weak) {
+    view_join(th.cur(), threads[tid].cur());
+  }
   if (Event* e = record(Op::join, tid, w)) e->value = tid;
 }
 

@@ -591,6 +591,12 @@ struct Engine::Impl {
   void end_blocks();  // at the end of an execution that allocated: the leak check (if it passed), then release
   void check_leaks();
 
+  // Weak memory (memory.cpp): the location ids below which the view tables have room (a store view
+  // slot per ring slot, an entry in every view) and below kMaxWeakLocations; reserve_views sets it.
+  // Here, not beside locs_room: inserted there, it moved every later field and cost the vmalloc
+  // cache 12 instructions per execution elsewhere.
+  uint32_t weak_locs_room = 0;
+
   // --- raw storage, last: a new Engine touches only the pages in front of it
   // Spawned threads' callables, and TSO store buffers (every entry is written before it is read;
   // PendingStore is an aggregate, so the bytes hold one as soon as it is assigned).

@@ -26,6 +26,8 @@ void Engine::Impl::reserve_views(uint32_t locations, size_t store_slots) {
   thread_views.reserve(kThreadViewSlots, locations);
   lock_views.reserve(0, locations);
   if (thread_views.stride() != old_stride || thread_views.slots() != old_slots) place_views();
+  weak_locs_room = static_cast<uint32_t>(std::min<size_t>({kMaxWeakLocations, store_views.slots() / kHistory,
+                                                           store_views.stride()}));
   // Strides only grow: once past a chunk, this Engine's later runs take Lane::lkmm from their start.
   if (run_lane == Lane::lkmm_small && !views_fit_small()) {
     run_lane = Lane::lkmm;
@@ -779,8 +781,7 @@ uint32_t new_location(const char* name, uint64_t init, LocKind kind) {
       e.init_location(e.locs[id], name, init, kind);
       return id;
     }
-    if (id < kMaxWeakLocations && size_t{id + 1} * kHistory <= e.store_views.slots() &&
-        id + 1 <= e.store_views.stride()) {
+    if (id < e.weak_locs_room) {
       e.nlocs = id + 1;
       e.init_location(e.locs[id], name, init, kind);
       e.store_view_len[size_t{id} * kHistory] = 0;
