@@ -623,8 +623,12 @@ template <bool kSmall>
   if (th.cur().at[loc] < L.max_ts) return false;
   e.take_quiet_point(false);
   bool release = o == rt::Order::release;
+  // What it publishes: its current view for a release, else its view at its last smp_wmb (under
+  // small views at an offset the compiler knows, which also spares two registers).
+  const uint32_t* published = kSmall ? th.small().cur() + (release ? 0 : 2 * kViewChunk)
+                                     : (release ? th.cur().at : th.rel().at);
   e.insert_store(L, loc, v, Engine::Impl::StoreClock{release ? th.clock : th.fence_rel, nullptr, release},
-                 release ? th.cur().at : th.rel().at, L.max_ts + kTsStep, kSmall, !kSmall);
+                 published, L.max_ts + kTsStep, kSmall, !kSmall);
   return true;
 }
 
