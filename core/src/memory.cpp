@@ -656,8 +656,10 @@ static void lkmm_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w
 [[gnu::always_inline]] static inline bool lane_rmw_add_apart(Engine::Impl& e, uint32_t loc, rt::RmwOp op, uint64_t arg,
                                                              rt::Order o, Lane lane, uint64_t* old) {
   if (op == rt::RmwOp::add) {
-    // atomic_inc, atomic_add (unordered): a copy without the ordered forms' fences and joins.
-    if (o == rt::Order::relaxed) return lane_rmw(e, loc, rt::RmwOp::add, arg, rt::Order::relaxed, lane, old);
+    // atomic_inc, atomic_add (unordered) under lkmm: a copy without the ordered forms' fences and
+    // view joins (sc_unclocked has neither: there it only added instructions elsewhere).
+    bool views = lane == Lane::lkmm || lane == Lane::lkmm_small;
+    if (views && o == rt::Order::relaxed) return lane_rmw(e, loc, rt::RmwOp::add, arg, rt::Order::relaxed, lane, old);
     return lane_rmw(e, loc, rt::RmwOp::add, arg, o, lane, old);
   }
   return lane_rmw(e, loc, op, arg, o, lane, old);
