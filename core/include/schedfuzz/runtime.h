@@ -24,10 +24,10 @@ enum class Fence : uint8_t { rmb, wmb, mb };
 enum class LocKind : uint8_t { value, pointer };
 
 uint32_t new_location(const char* name, uint64_t init, LocKind kind);
-// load, store, rmw and fence: what the backend has `access` point at. The engine points it at the
-// code for the run in progress (its lane, core/src/engine_impl.h), so that an access from model
-// code is one indirect call, with no test of the mode before the code that does it; outside of any
-// execution, at entries that abort with a message.
+// load, store, rmw and fence call through `access_entries`, which the backend sets: the engine
+// points it at the code for the run in progress (its lane, core/src/engine_impl.h), so that an
+// access from model code is one indirect call with no test of the mode before it, and outside of
+// any execution at entries that abort with a message; the native backend at its std::atomic code.
 struct AccessEntries {
   uint64_t (*load)(uint32_t loc, Order o, const Where& w);
   void (*store)(uint32_t loc, uint64_t v, Order o, const Where& w);
