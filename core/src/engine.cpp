@@ -107,6 +107,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
                                                                       : Lane::lkmm)
                                                  : Lane::general;
   run_entries = entries_of(run_lane);
+  plain_lane = !o.record_events && !o.plain_accesses_are_points;
   keep_decisions = o.record_decisions;
 }
 

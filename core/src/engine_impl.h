@@ -538,6 +538,11 @@ struct Engine::Impl {
   // sync.cpp
   uint32_t new_var(const char* name, rt::LocKind kind);
   void var_access(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w);
+  // A plain access that needs no call (no race to report, nothing to record, no point, the step
+  // limit not reached): done here, or false having changed nothing (sync.cpp).
+  [[gnu::always_inline]] bool var_access_lane(uint32_t id, bool is_write, const std::source_location& w);
+  bool plain_lane = false;  // the options let plain accesses take var_access_lane
+  void var_access_general(uint32_t id, bool is_write, uint64_t shown, const std::source_location& w);
   [[gnu::noinline]] void plain_point();
   [[noreturn, gnu::noinline, gnu::cold]] void report_race(uint32_t id, bool is_write, uint32_t other,
                                                          bool with_write, const std::source_location& w);
