@@ -378,6 +378,18 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
   return tid;
 }
 
+uint32_t Engine::Impl::preempt_by_trials(uint32_t others) {
+  // As pick_thread(true) with decide(): option 0 keeps the current thread, option k runs the k-th
+  // other runnable thread in cyclic order after it.
+  uint32_t shift = current + 1;
+  uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
+  uint32_t n = static_cast<uint32_t>(std::popcount(rot)) + 1;
+  uint32_t c = source->thread_trials->choose(n, source->stay_run);
+  uint32_t tid = c == 0 ? current : (shift + nth_set_bit(rot, c - 1)) % kMaxThreads;
+  note_decision(Decision{ChoiceKind::thread, n, c, static_cast<uint8_t>(tid)});
+  return tid;
+}
+
 void Engine::Impl::cpu_relax() {
   if (++steps > opts.max_steps) {
     char buf[128];

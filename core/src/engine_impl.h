@@ -303,8 +303,10 @@ struct Engine::Impl {
                              static_cast<uint8_t>(current)});
       return;
     }
-    switch_to(pick_thread(true));
+    switch_to(source->thread_trials ? preempt_by_trials(others) : pick_thread(true));
   }
+  // pick_thread(true) after a run of defaults, for a source with thread_trials (choice.h).
+  [[gnu::noinline]] uint32_t preempt_by_trials(uint32_t others);
   // The access paths' fast lanes (memory.cpp, sync.cpp): in a run that records no events and no
   // feedback, a schedule point that needs no call (no step limit, no decision to ask the source
   // for, room to record the one it answered in advance) is taken without the machinery of the
