@@ -116,6 +116,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
 // run_threads (inlined here); the model's code it calls is instrumented.
 [[gnu::always_inline]] inline const Outcome& Engine::Impl::execute(Body b, void* arg, ChoiceSource& src) {
   source = &src;
+  trials = src.random_trials;
   // The last execution may have moved its lane (start_hb, a fifth location): set_lane(run_lane),
   // without the lookup.
   lane = run_lane;
@@ -384,7 +385,7 @@ uint32_t Engine::Impl::preempt_by_trials(uint32_t others) {
   uint32_t shift = current + 1;
   uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
   uint32_t n = static_cast<uint32_t>(std::popcount(rot)) + 1;
-  uint32_t c = source->thread_trials->choose(n, source->stay_run);
+  uint32_t c = trials->preempt.choose(trials->rng, n, source->stay_run);
   uint32_t tid = c == 0 ? current : (shift + nth_set_bit(rot, c - 1)) % kMaxThreads;
   note_decision(Decision{ChoiceKind::thread, n, c, static_cast<uint8_t>(tid)});
   return tid;

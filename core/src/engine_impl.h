@@ -149,6 +149,7 @@ struct Engine::Impl {
 
   // --- configuration of the current execution
   ChoiceSource* source = nullptr;
+  RandomTrials* trials = nullptr;  // source->random_trials, one load nearer (preempt_by_trials)
   RunOptions opts;
   bool weak = false;  // lkmm: loads may read older stores
   bool tso = false;   // stores go through per-thread FIFO store buffers
@@ -303,9 +304,9 @@ struct Engine::Impl {
                              static_cast<uint8_t>(current)});
       return;
     }
-    switch_to(source->thread_trials ? preempt_by_trials(others) : pick_thread(true));
+    switch_to(trials ? preempt_by_trials(others) : pick_thread(true));
   }
-  // pick_thread(true) after a run of defaults, for a source with thread_trials (choice.h).
+  // pick_thread(true) after a run of defaults, for a source with random_trials (choice.h).
   [[gnu::noinline]] uint32_t preempt_by_trials(uint32_t others);
   // The access paths' fast lanes (memory.cpp, sync.cpp): in a run that records no events and no
   // feedback, a schedule point that needs no call (no step limit, no decision to ask the source

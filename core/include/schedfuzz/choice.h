@@ -64,10 +64,10 @@ class ChoiceSource {
   // A source whose `next` answers are uniform may point this at its generator: the engine then
   // draws them with uniform_next->below(n), exactly as such a choose() would, without the call.
   SplitMix64* uniform_next = nullptr;
-  // A source whose thread choices come from a TrialStream over stay_run (trial_stream.h) may point
-  // this at it: the engine then makes the choice after a run itself, exactly as such a choose()
-  // would, without the virtual call.
-  TrialStream* thread_trials = nullptr;
+  // A source whose thread choices come from RandomTrials::preempt over stay_run (trial_stream.h)
+  // may point this at its RandomTrials: the engine then makes the choice after a run itself,
+  // exactly as such a choose() would, without the virtual call.
+  RandomTrials* random_trials = nullptr;
 
  protected:
   const uint8_t* option_tids_ = nullptr;

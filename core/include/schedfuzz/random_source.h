@@ -14,48 +14,46 @@ namespace sf {
 // finds both "many small steps" and "one preemption at the right place" bugs. Each choice is
 // non-default with probability 2^-shift, independently. One random word decides the next 64/shift
 // choices of a stream at once (TrialStream), so the engine answers the default ones in between
-// without a call (choice.h), and makes the thread choice after them itself (thread_trials).
+// without a call (choice.h), and makes the thread choice after them itself (random_trials).
 class RandomSource final : public ChoiceSource {
  public:
   // `next` answers are uniform: the engine draws them from this source's generator itself.
-  explicit RandomSource(uint64_t seed) : rng_{seed} {
-    uniform_next = &rng_;
-    thread_trials = &preempt_;
+  explicit RandomSource(uint64_t seed) : trials_{seed} {
+    uniform_next = &trials_.rng;
+    random_trials = &trials_;
     wants_option_tids = false;
     rewindable = true;
     loop_hooks = false;
   }
-  RandomSource(const RandomSource&) = delete;  // uniform_next and the streams point into the object
+  RandomSource(const RandomSource&) = delete;  // uniform_next and random_trials point into the object
   RandomSource& operator=(const RandomSource&) = delete;
   void begin_execution() override {
-    start_ = rng_.position();  // all an execution's choices follow from it (rewind)
+    start_ = trials_.rng.position();  // all an execution's choices follow from it (rewind)
     // One draw picks both rates (6 x 2 outcomes).
-    uint32_t rates = rng_.below(12);
-    preempt_.start(1 + rates / 2, true, stay_run);
+    uint32_t rates = trials_.rng.below(12);
+    trials_.preempt.start(trials_.rng, 1 + rates / 2, true, stay_run);
     // Stale-read choices exist only under weak memory: their first word is drawn at the first one.
-    stale_.start(1 + rates % 2, false, newest_run);
+    trials_.stale.start(trials_.rng, 1 + rates % 2, false, newest_run);
   }
-  void rewind() override { rng_.seek(start_); }
+  void rewind() override { trials_.rng.seek(start_); }
   // Called when a stream's run of defaults is used up.
   uint32_t choose(ChoiceKind kind, uint32_t n) override {
     switch (kind) {
       case ChoiceKind::thread:
-        return preempt_.choose(n, stay_run);
+        return trials_.preempt.choose(trials_.rng, n, stay_run);
       case ChoiceKind::read:
       case ChoiceKind::flush:
       case ChoiceKind::store:
-        return stale_.choose(n, newest_run);
+        return trials_.stale.choose(trials_.rng, n, newest_run);
       case ChoiceKind::next:
         break;
     }
-    return rng_.below(n);
+    return trials_.rng.below(n);
   }
 
  private:
-  SplitMix64 rng_;
+  RandomTrials trials_;
   uint64_t start_ = 0;
-  TrialStream preempt_{&rng_};
-  TrialStream stale_{&rng_};
 };
 
 }  // namespace sf

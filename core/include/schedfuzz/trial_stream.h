@@ -34,29 +34,29 @@ static_assert(divide_by_shift_is_exact());
 // word decides the next 64/shift choices at once (a trial is non-default when its `shift` bits are
 // all zero): `run` (the caller's: ChoiceSource::stay_run or newest_run) counts the defaults before
 // the next non-default one, which the engine answers without a call (choice.h); choose() is called
-// when the run is used up. A non-default choice picks one of the other options uniformly.
+// when the run is used up. A non-default choice picks one of the other options uniformly. The
+// words come from a generator the caller passes (RandomTrials: one for all of a source's streams).
 class TrialStream {
  public:
-  explicit TrialStream(SplitMix64* rng) : rng_(rng) {}
   // A new execution's stream: its first word now (`first_word`), or at its first choice.
-  void start(uint32_t shift, bool first_word, uint32_t& run) {
+  void start(SplitMix64& rng, uint32_t shift, bool first_word, uint32_t& run) {
     shift_ = shift;
     run = 0;
-    hit_ = first_word ? draw(run) : false;
+    hit_ = first_word ? draw(rng, run) : false;
   }
   // The choice right after a run, among n >= 2 options (0: the default).
-  [[gnu::always_inline]] uint32_t choose(uint32_t n, uint32_t& run) {
-    return next_trial(run) ? 1 + rng_->below(n - 1) : 0;
+  [[gnu::always_inline]] uint32_t choose(SplitMix64& rng, uint32_t n, uint32_t& run) {
+    return next_trial(rng, run) ? 1 + rng.below(n - 1) : 0;
   }
 
  private:
   // Decides the next 64/shift trials: `run` gets the number of defaults before the first
   // non-default one; returns whether there is one in this word (else all of them are defaults).
-  [[gnu::always_inline]] bool draw(uint32_t& run) {
+  [[gnu::always_inline]] bool draw(SplitMix64& rng, uint32_t& run) {
     // The lowest all-zero trial, SWAR style (as for a zero byte in a word): subtracting 1 from
     // every trial borrows through a zero one and sets its top bit. A borrow can mark a trial above
     // a zero one falsely, never one below it, so the lowest mark is exact.
-    uint64_t r = rng_->next();
+    uint64_t r = rng.next();
     uint64_t starts = kTrialStarts[shift_];
     uint64_t hits = (r - starts) & ~r & (starts << (shift_ - 1));
     // Without a branch (whether the word holds a hit is random, so a branch on it mispredicts): no
@@ -67,22 +67,31 @@ class TrialStream {
   }
   // Non-default if the run ended at a hit (then the next run is drawn); else the choice is the
   // first trial of a fresh word.
-  [[gnu::always_inline]] bool next_trial(uint32_t& run) {
+  [[gnu::always_inline]] bool next_trial(SplitMix64& rng, uint32_t& run) {
     if (hit_) {
-      hit_ = draw(run);
+      hit_ = draw(rng, run);
       return true;
     }
-    hit_ = draw(run);
+    hit_ = draw(rng, run);
     if (hit_ && run == 0) {  // this very choice is the hit
-      hit_ = draw(run);
+      hit_ = draw(rng, run);
       return true;
     }
     --run;  // this choice was the word's first (default) trial
     return false;
   }
-  SplitMix64* rng_;
   uint32_t shift_ = 1;
   bool hit_ = false;
+};
+
+// A random source's generator and its two streams side by side: the engine reaches the thread
+// choices' state with one load from its pointer (ChoiceSource::random_trials), not a chain of them
+// (a preemption used to wait on four dependent loads before its first multiply).
+struct RandomTrials {
+  explicit RandomTrials(uint64_t seed) : rng{seed} {}
+  SplitMix64 rng;
+  TrialStream preempt;  // may the current thread be preempted (ChoiceKind::thread, over stay_run)
+  TrialStream stale;    // read, flush and store choices (over newest_run)
 };
 
 }  // namespace sf
