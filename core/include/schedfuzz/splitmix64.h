@@ -5,9 +5,11 @@
 namespace sf {
 
 // Our own generator, so that a seed means the same thing with every standard library. Each word is
-// computed one draw ahead: a scheduling decision branches on the word it draws, and a branch that
-// waits for three multiplies (when mispredicted, as a random one often is) wastes that much more.
-// The stream is SplitMix64's all the same.
+// computed two draws ahead: a scheduling decision branches on the word it draws, and a branch that
+// waits for three multiplies (when mispredicted, as a random one often is) wastes that much more;
+// a preemption draws two words in a row (its trials, then the thread), and with one word ahead
+// the second waited for the multiplies the first had just started. The stream is SplitMix64's all
+// the same.
 class SplitMix64 {
  public:
   explicit SplitMix64(uint64_t seed) { seek(seed); }
@@ -16,11 +18,13 @@ class SplitMix64 {
   void seek(uint64_t position) {
     state_ = position;
     ahead_ = finalize(state_ + kGamma);
+    ahead2_ = finalize(state_ + 2 * kGamma);
   }
   uint64_t next() {
     uint64_t word = ahead_;
+    ahead_ = ahead2_;
     state_ += kGamma;
-    ahead_ = finalize(state_ + kGamma);
+    ahead2_ = finalize(state_ + 2 * kGamma);
     return word;
   }
   // Uniform in [0, n) by multiply-shift (no modulo bias worth speaking of for small n).
@@ -34,7 +38,8 @@ class SplitMix64 {
     return z ^ (z >> 31);
   }
   uint64_t state_;
-  uint64_t ahead_;  // the next word: finalize(state_ + kGamma)
+  uint64_t ahead_;   // the next word: finalize(state_ + kGamma)
+  uint64_t ahead2_;  // the one after: finalize(state_ + 2 * kGamma)
 };
 
 }  // namespace sf
