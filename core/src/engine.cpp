@@ -137,7 +137,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
   if (eager_hb) start_hb();
   if (weak && !thread_views.slots()) reserve_views(0, 0);
   runnable = 1;
-  current = 0;
+  set_current(0);
   threads_running = true;
   run_threads();
   threads_running = false;
@@ -204,7 +204,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
   if (outcome.failed()) return false;
   exit_bookkeeping(0);
   if (runnable) {
-    current = pick_next();
+    set_current(pick_next());
     switch_into(host(), current);  // returns when no thread can run, or a thread failed
   } else if (blocked) {
     report_deadlock_if_blocked(0);
@@ -320,7 +320,7 @@ Fiber* Engine::Impl::thread_exit() {
     } else {
       next = pick_next();
     }
-    current = next;
+    set_current(next);
     if (next != 0 && !threads[next].started) {
       th.fiber.swap_stacks(threads[next].fiber);  // this stack is free now; the next one is unused
       return nullptr;
@@ -409,7 +409,7 @@ void Engine::Impl::cpu_relax() {
 void Engine::Impl::switch_to(uint32_t next) {
   if (next == current) return;
   uint32_t prev = current;
-  current = next;
+  set_current(next);
   switch_into(threads[prev].fiber, next);
   // Resumed: `current` is us again (whoever switched here set it), or the execution failed (only
   // the host's context is resumed then).
@@ -465,14 +465,14 @@ void Engine::Impl::run_nested(uint32_t child) {
   c.root = p.root;
   c.fiber.borrowed = &threads[p.root].fiber;
   if (host_top == parent) host_top = child;
-  current = child;
+  set_current(child);
   run_thread_body(child);
   if (host_top == child) host_top = parent;  // (a failure in the child never returns here)
   // The child's exit, as thread_exit does it; the joiner has just woken, so someone can run.
   exit_bookkeeping(child);
   // Usually the joiner is the only thread that can run: it runs on, with no decision and no call.
   uint32_t next = (runnable & ~(1u << child)) == 1u << parent ? parent : pick_next();
-  current = parent;
+  set_current(parent);
   if (next != parent) switch_to(next);
 }
 

@@ -163,7 +163,12 @@ struct Engine::Impl {
   uint32_t host_top = 0;
   Fiber& host() { return threads[host_top].fiber; }
   uint32_t nthreads = 0;
-  uint32_t current = 0;
+  uint32_t current = 0;     // written only by set_current()
+  ThreadSlot* cur_slot = threads;  // &threads[current]: me() without a multiply on `current`
+  void set_current(uint32_t t) {
+    current = t;
+    cur_slot = &threads[t];
+  }
   uint32_t runnable = 0;  // bit t: thread t can run
   uint32_t blocked = 0;   // bit t: thread t waits (for a lock, a join or a grace period)
   uint32_t buffered = 0;  // tso, bit t: thread t has stores in its buffer
@@ -462,7 +467,7 @@ struct Engine::Impl {
     return opts.record_events ? append_event(op, obj, w) : nullptr;
   }
   Event* append_event(Op op, uint32_t obj, const std::source_location& w);
-  ThreadSlot& me() { return threads[current]; }
+  ThreadSlot& me() { return *cur_slot; }
   void tick() {
     if (hb) me().clock.tick(current);
   }
