@@ -30,6 +30,7 @@ uint32_t Engine::Impl::new_var(const char* name, rt::LocKind kind) {
   v.w_epoch = me().clock.c[current];  // construction is a write by the creating thread
   v.w_step = kNoStep;
   v.reads.clear();
+  v.read_by = 0;
   return id;
 }
 
@@ -51,7 +52,7 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
   if (is_write) {
     // A read by thread t at epoch e is ordered before this write when our clock holds t >= e; our
     // own reads always are, and threads that never read hold 0.
-    if (v.reads.exceeds(th.clock)) {
+    if ((v.read_by & ~(1u << current)) && v.reads.exceeds(th.clock)) {
       for (uint32_t t = 0; t < kMaxThreads; ++t) {
         if (!th.clock.covers(t, v.reads.c[t])) report_race(id, true, t, false, w);
       }
@@ -61,8 +62,10 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
     v.w_step = steps;
     v.w_where = w;
     v.reads.clear();
+    v.read_by = 0;
   } else {
     v.reads.set(current, th.clock.c[current]);
+    v.read_by |= 1u << current;
     v.r_step[current] = steps;
     v.r_where[current] = w;
   }
@@ -82,7 +85,7 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
   if (!owner_alive(v.owner_block)) return false;
   ThreadSlot& th = threads[tid];
   if (v.w_tid != tid && !th.clock.covers(v.w_tid, v.w_epoch)) return false;
-  if (is_write && v.reads.exceeds(th.clock)) return false;
+  if (is_write && (v.read_by & ~(1u << tid)) && v.reads.exceeds(th.clock)) return false;
   ++plain_steps;
   steps = ++step;
   uint32_t epoch = th.clock.c[tid];
@@ -92,8 +95,10 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
     v.w_step = step;
     v.w_where = w;
     v.reads.clear();
+    v.read_by = 0;
   } else {
     v.reads.set(tid, epoch);
+    v.read_by |= 1u << tid;
     v.r_step[tid] = step;
     v.r_where[tid] = w;
   }
