@@ -350,7 +350,7 @@ uint32_t Engine::Impl::pick_thread(bool may_stay) {
   // The other runnable threads in cyclic order after the current one: rotate the mask so that
   // thread current+1 is bit 0; option k is its k-th set bit (after the current thread, if it may stay).
   uint32_t shift = current + 1;
-  uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
+  uint32_t rot = after_current(others);
   ChoiceKind kind = may_stay ? ChoiceKind::thread : ChoiceKind::next;
   uint32_t tid;
   if (!source->wants_option_tids) {
@@ -383,7 +383,7 @@ uint32_t Engine::Impl::preempt_by_trials(uint32_t others) {
   // As pick_thread(true) with decide(): option 0 keeps the current thread, option k runs the k-th
   // other runnable thread in cyclic order after it.
   uint32_t shift = current + 1;
-  uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
+  uint32_t rot = after_current(others);
   uint32_t n = static_cast<uint32_t>(std::popcount(rot)) + 1;
   uint32_t c = trials->preempt.choose(trials->rng, n, source->stay_run);
   uint32_t tid = c == 0 ? current : (shift + nth_set_bit(rot, c - 1)) % kMaxThreads;

@@ -286,6 +286,13 @@ struct Engine::Impl {
   // Who runs next: the current thread (if `may_stay`) or another runnable one, as a choice.
   // Returns kNone when no thread can run.
   uint32_t pick_thread(bool may_stay);
+  // `others` (a set of threads) rotated so that thread current+1 is bit 0: the threads in cyclic
+  // order after the current one. Option k of a choice among them is thread
+  // (current + 1 + nth_set_bit(rotation, k)) % kMaxThreads.
+  uint32_t after_current(uint32_t others) const {
+    uint32_t shift = current + 1;
+    return ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
+  }
   // pick_thread(false), with its common cases inline: one candidate, none, or a source whose `next`
   // answers are uniform (choice.h), drawn here.
   uint32_t pick_next() {
@@ -294,7 +301,7 @@ struct Engine::Impl {
     if (!others || !source->uniform_next) return pick_thread(false);
     // Option k is the k-th other runnable thread in cyclic order after the current one.
     uint32_t shift = current + 1;
-    uint32_t rot = ((others >> shift) | (others << (kMaxThreads - shift))) & ((1u << kMaxThreads) - 1);
+    uint32_t rot = after_current(others);
     uint32_t n = static_cast<uint32_t>(std::popcount(rot));
     uint32_t c = source->uniform_next->below(n);
     auto tid = static_cast<uint8_t>((shift + nth_set_bit(rot, c)) % kMaxThreads);
