@@ -34,6 +34,25 @@ uint32_t Engine::Impl::new_var(const char* name, rt::LocKind kind) {
   return id;
 }
 
+// What a plain access leaves for the race checks of later ones: the last write (and no reads since),
+// or this thread's last read. `epoch`: the thread's own clock entry; `step`: the access's step.
+[[gnu::always_inline]] static inline void note_plain_access(VarMeta& v, bool is_write, uint32_t tid, uint32_t epoch,
+                                                            uint32_t step, const std::source_location& w) {
+  if (is_write) {
+    v.w_tid = tid;
+    v.w_epoch = epoch;
+    v.w_step = step;
+    v.w_where = w;
+    v.reads.clear();
+    v.read_by = 0;
+  } else {
+    v.reads.set(tid, epoch);
+    v.read_by |= 1u << tid;
+    v.r_step[tid] = step;
+    v.r_where[tid] = w;
+  }
+}
+
 // Not a schedule point (unless opts.plain_accesses_are_points): no other thread can observe a plain
 // access without a race, which is reported in whatever order the two run, so a preemption just
 // before it shows nothing that one at the thread's previous schedule point does not. It still
@@ -57,18 +76,8 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
         if (!th.clock.covers(t, v.reads.c[t])) report_race(id, true, t, false, w);
       }
     }
-    v.w_tid = current;
-    v.w_epoch = th.clock.c[current];
-    v.w_step = steps;
-    v.w_where = w;
-    v.reads.clear();
-    v.read_by = 0;
-  } else {
-    v.reads.set(current, th.clock.c[current]);
-    v.read_by |= 1u << current;
-    v.r_step[current] = steps;
-    v.r_where[current] = w;
   }
+  note_plain_access(v, is_write, current, th.clock.c[current], steps, w);
   if (Event* e = record(is_write ? Op::plain_write : Op::plain_read, id, w)) {
     e->value = shown;
     e->is_pointer = v.kind == rt::LocKind::pointer;
@@ -88,20 +97,7 @@ void Engine::Impl::var_access(uint32_t id, bool is_write, uint64_t shown, const 
   if (is_write && (v.read_by & ~(1u << tid)) && v.reads.exceeds(th.clock)) return false;
   ++plain_steps;
   steps = ++step;
-  uint32_t epoch = th.clock.c[tid];
-  if (is_write) {
-    v.w_tid = tid;
-    v.w_epoch = epoch;
-    v.w_step = step;
-    v.w_where = w;
-    v.reads.clear();
-    v.read_by = 0;
-  } else {
-    v.reads.set(tid, epoch);
-    v.read_by |= 1u << tid;
-    v.r_step[tid] = step;
-    v.r_where[tid] = w;
-  }
+  note_plain_access(v, is_write, tid, th.clock.c[tid], step, w);
   return true;
 }
 
