@@ -503,7 +503,7 @@ def render(b, info, seconds):
     out.append("")
     dirty = info["uncommitted_changes_in"]
     out.append(f"- Machine: {info['nproc']} CPUs, {info['cpu']}, Linux {info['kernel']}")
-    out.append(f"- Compiler: {info['compiler']} (Release; relacy_bench -O2)")
+    out.append(f"- Compiler: {info['compiler']} (Release, -O3 with link-time optimization, both tools alike)")
     out.append(f"- Date: {info['date']}; commit {info['commit']}"
                + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else ""))
     la0, la1 = info["loadavg_start"], info["loadavg_end"]
