@@ -137,7 +137,16 @@ def verdict(ok_wall, ok_cpu):
     return v
 
 
-def machine_info(repo, cxx):
+def link_time_optimized(build):
+    """Whether the bench build was link-time optimized (the top CMakeLists' SF_HAVE_LLD_LTO check)."""
+    try:
+        with open(os.path.join(build, "CMakeCache.txt")) as f:
+            return any(l.strip() == "SF_HAVE_LLD_LTO:INTERNAL=1" for l in f)
+    except OSError:
+        return False
+
+
+def machine_info(repo, cxx, build):
     cpu = "unknown"
     try:
         with open("/proc/cpuinfo") as f:
@@ -165,6 +174,7 @@ def machine_info(repo, cxx):
         "cpu": cpu,
         "kernel": os.uname().release,
         "compiler": compiler,
+        "lto": link_time_optimized(build),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "commit": commit,
         "uncommitted_changes_in": dirty,
@@ -503,7 +513,8 @@ def render(b, info, seconds):
     out.append("")
     dirty = info["uncommitted_changes_in"]
     out.append(f"- Machine: {info['nproc']} CPUs, {info['cpu']}, Linux {info['kernel']}")
-    out.append(f"- Compiler: {info['compiler']} (Release, -O3 with link-time optimization, both tools alike)")
+    lto = " with link-time optimization" if info.get("lto") else ""
+    out.append(f"- Compiler: {info['compiler']} (Release, -O3{lto}, both tools alike)")
     out.append(f"- Date: {info['date']}; commit {info['commit']}"
                + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else ""))
     la0, la1 = info["loadavg_start"], info["loadavg_end"]
@@ -575,7 +586,7 @@ def main():
         sys.exit("bench.py: at least 3 repetitions")
 
     t0 = time.perf_counter()
-    info = machine_info(args.repo, args.cxx)
+    info = machine_info(args.repo, args.cxx, args.build)
     b = Bench(args)
     info["loadavg_phases"] = []
     for phase in (b.exec_rate, b.switch, b.ttff, b.bounded, b.rss, b.libfuzzer):
