@@ -1,14 +1,31 @@
 // cli/run_cli.cpp: the schedfuzz command line: parses arguments (CLI11) and dispatches.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/catalogue.h"
 #include "cli/commands.h"
 #include "schedfuzz/cli.h"
+#include "schedules/schedule_file.h"
 
 namespace sf {
 
 using namespace sf::cli;
+
+namespace {
+// A number of seconds: 0 to 10^7 (CLI::Range alone lets "nan" through: every comparison with it is false).
+CLI::Validator seconds_check() {
+  return CLI::Validator(
+      [](std::string& text) {
+        char* end = nullptr;
+        double v = std::strtod(text.c_str(), &end);
+        bool ok = !text.empty() && *end == '\0' && v >= 0.0 && v <= 1e7;  // false for nan
+        return ok ? std::string() : "not a number of seconds from 0 to 10000000";
+      },
+      "SECONDS");
+}
+}  // namespace
 
 int run_cli(int argc, char** argv, const std::vector<Target>& targets) {
   set_catalogue(targets, argc > 0 ? argv[0] : nullptr);
@@ -22,7 +39,13 @@ int run_cli(int argc, char** argv, const std::vector<Target>& targets) {
   auto* run_cmd = app.add_subcommand("run", "explore one variant with seeded random or PCT schedules, or search it within bounds; minimize and save a failure");
   run_cmd->add_option("target", run.target, "target name (see `schedfuzz list`)")->required();
   run_cmd->add_option("--variant,-v", run.variant, "variant name (default: correct)");
-  auto* seed = run_cmd->add_option("--seed,-s", run.seed, "random seed (random and pct)")->check(CLI::NonNegativeNumber);
+  auto* seed = run_cmd->add_option("--seed,-s", run.seed, "random seed (random and pct)")
+                   ->check(CLI::Validator(
+                       [](std::string& text) {  // CLI11 would saturate a seed past 2^64 - 1, not reject it
+                         uint64_t v;
+                         return parse_u64(text, &v) ? std::string() : "not a whole number from 0 to 2^64 - 1";
+                       },
+                       "UINT64"));
   run_cmd->add_option("--strategy", run.strategy,
                       "random (varying preemption rate), pct (priority-based, depth --depth) or bounded (every "
                       "execution within --preemptions and --memory-choices, fewest preemptions first)")
@@ -35,7 +58,7 @@ int run_cli(int argc, char** argv, const std::vector<Target>& targets) {
       ->check(CLI::Range(0u, 64u));
   run_cmd->add_option("--executions,-n", run.executions, "execution budget (default: the target's; bounded: 100 times it)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
-  run_cmd->add_option("--seconds", run.seconds, "time budget in seconds (0: none)")->check(CLI::Range(0.0, 1e7));
+  run_cmd->add_option("--seconds", run.seconds, "time budget in seconds (0: none)")->check(seconds_check());
   std::string memory;
   run_cmd->add_option("--memory,-m", memory, "memory model: sc, tso or lkmm (default: the variant's)")
       ->check(CLI::IsMember({"sc", "tso", "lkmm"}));
@@ -50,7 +73,7 @@ int run_cli(int argc, char** argv, const std::vector<Target>& targets) {
       ->check(CLI::Range(1u, 256u));
   run_cmd->add_option("--progress", run.progress_seconds,
                       "seconds between progress lines on stderr for long runs (default 60; 0: none)")
-      ->check(CLI::Range(0.0, 1e7));
+      ->check(seconds_check());
   bool no_minimize = false;
   run_cmd->add_flag("--no-minimize", no_minimize, "save the failing schedule as found, without minimizing it");
 

@@ -7,6 +7,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -38,8 +39,6 @@ std::string format_schedule(const ScheduleFile& s) {
   return out;
 }
 
-namespace {
-
 bool parse_u64(std::string_view s, uint64_t* out) {
   if (s.empty() || s.size() > 20) return false;
   int base = 10;
@@ -60,6 +59,8 @@ bool parse_u64(std::string_view s, uint64_t* out) {
   *out = v;
   return true;
 }
+
+namespace {
 
 std::vector<std::string_view> words(std::string_view line) {
   std::vector<std::string_view> w;
@@ -174,6 +175,11 @@ bool parse_schedule(std::string_view text, ScheduleFile* out, std::string* error
 }
 
 bool read_schedule_file(const std::string& path, ScheduleFile* out, std::string* error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {  // a folder opens, and then reads as nothing
+    *error = path + ": a folder, not a schedule file";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     *error = path + ": cannot open: " + std::strerror(errno);

@@ -28,6 +28,10 @@
 
 namespace sf {
 
+// A whole number as schedule files write it: decimal, or hexadecimal after 0x; false if it is not
+// one or does not fit in 64 bits (the command line reads seeds with it too).
+bool parse_u64(std::string_view s, uint64_t* out);
+
 // The format written; v1 files are still read.
 inline constexpr uint32_t kScheduleVersion = 2;
 

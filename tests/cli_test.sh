@@ -28,10 +28,14 @@ expect_usage "executions not a number" -- "$SF" run vmalloc_cache --executions a
 expect_usage "executions zero" -- "$SF" run vmalloc_cache --executions 0
 expect_usage "unknown memory mode" -- "$SF" run vmalloc_cache --memory arm
 expect_usage "negative seed" -- "$SF" run vmalloc_cache --seed -1
+expect_usage "seed past 2^64 - 1 (not saturated)" -- "$SF" run vmalloc_cache --seed 18446744073709551616
+expect_usage "seconds not a number" -- "$SF" run vmalloc_cache --seconds nan
+expect_usage "progress not a number" -- "$SF" run vmalloc_cache --progress nan
 expect_usage "unknown flag" -- "$SF" run vmalloc_cache --bogus
 expect_usage "replay without file" -- "$SF" replay
 expect_usage "replay missing file" -- "$SF" replay "$work/missing.sched"
 expect_usage "replay a folder" -- "$SF" replay "$work"
+if grep -q "a folder, not a schedule file" "$work/err"; then ok; else bad "replay a folder: $(cat "$work/err")"; fi
 : >"$work/empty.sched"
 expect_usage "replay empty file" -- "$SF" replay "$work/empty.sched"
 head -c 4096 /dev/urandom >"$work/random.sched"
