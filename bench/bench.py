@@ -146,6 +146,11 @@ def link_time_optimized(build):
         return False
 
 
+def profile_guided(build):
+    """Whether sf_core was built with a trained profile (cmake/pgo.cmake leaves engine.profdata)."""
+    return os.path.isfile(os.path.join(build, "engine.profdata"))
+
+
 def machine_info(repo, cxx, build):
     cpu = "unknown"
     try:
@@ -175,6 +180,7 @@ def machine_info(repo, cxx, build):
         "kernel": os.uname().release,
         "compiler": compiler,
         "lto": link_time_optimized(build),
+        "pgo": profile_guided(build),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "commit": commit,
         "uncommitted_changes_in": dirty,
@@ -515,6 +521,10 @@ def render(b, info, seconds):
     out.append(f"- Machine: {info['nproc']} CPUs, {info['cpu']}, Linux {info['kernel']}")
     lto = " with link-time optimization" if info.get("lto") else ""
     out.append(f"- Compiler: {info['compiler']} (Release, -O3{lto}, both tools alike)")
+    if info.get("pgo"):
+        out.append("- schedfuzz's engine library is also profile-guided, as in every optimized build of the project (cmake/pgo.cmake: trained "
+                   "during the build on the bundled models, not on these tests); Relacy is a header library compiled "
+                   "into each test, with no build of its own to train")
     out.append(f"- Date: {info['date']}; commit {info['commit']}"
                + (f" with uncommitted changes in {', '.join(dirty)}" if dirty else ""))
     la0, la1 = info["loadavg_start"], info["loadavg_end"]
