@@ -6,9 +6,9 @@
 # the profile that sf_core is compiled with. The training is deterministic, so a rebuild that leaves
 # the engine as it was gives the same profile and recompiles nothing; an edit to the engine is
 # trained again. Clang's branch weights and hot/cold split then follow how the engine really runs:
-# 3-4% fewer instructions per execution on the bench tests, and 4-9% less time on the vmalloc
-# cache and MP in lkmm (README, "Measured"). Executions are unchanged (the same steps and failures
-# on every bench test, 8 seeds, three memory modes).
+# 1-6% fewer instructions per execution on the bench tests, and less CPU time in every set of
+# alternated pairs measured (README, "Then (2026-12-07, 02:20 ..."). Executions are unchanged (the
+# same steps and failures on every bench test, 8 seeds, three memory modes).
 #
 # SF_PGO: on by default in an optimized build of this tree as a project of its own, with clang and
 # the llvm-profdata of its version; off under sanitizers and inside another project
