@@ -67,6 +67,7 @@ add_custom_command(OUTPUT "${sf_profile_stamp}"
   COMMENT "Training the engine's profile (profile-guided optimization)"
   VERBATIM)
 add_custom_target(sf_pgo_profile DEPENDS "${sf_profile_stamp}")
+add_dependencies(sf_pgo_profile sf_pgo_training_build)  # Makefiles know the trainee only by the target
 add_dependencies(sf_core sf_pgo_profile)
 set_source_files_properties(${SF_CORE_SOURCES} TARGET_DIRECTORY sf_core PROPERTIES OBJECT_DEPENDS "${sf_profile}")
 target_compile_options(sf_core PRIVATE "-fprofile-instr-use=${sf_profile}")
