@@ -33,8 +33,13 @@ class SplitMix64 {
  private:
   static constexpr uint64_t kGamma = 0x9e3779b97f4a7c15ull;
   static uint64_t finalize(uint64_t z) {
+    // In a general register: two finalizes side by side (seek, begin_execution's two draws) were
+    // otherwise vectorized into SSE, which has no 64-bit multiply (three pmuludq and their shuffles
+    // for each one, a longer chain than two scalar multiplies running in parallel).
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    __asm__("" : "+r"(z));
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    __asm__("" : "+r"(z));
     return z ^ (z >> 31);
   }
   uint64_t state_;
