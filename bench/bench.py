@@ -171,7 +171,9 @@ def machine_info(repo, cxx, build):
                                 text=True).stdout.strip() or None
         st = subprocess.run(["git", "--no-optional-locks", "-C", repo, "status", "--porcelain"],
                             capture_output=True, text=True).stdout
-        dirty = sorted({l[3:].split("/")[0] for l in st.splitlines() if l.strip()})
+        # The outputs of an earlier run (results.md, results.json) are not a change to what is measured.
+        outputs = {"bench/results.md", "bench/results.json"}
+        dirty = sorted({l[3:].split("/")[0] for l in st.splitlines() if l.strip() and l[3:] not in outputs})
     except OSError:
         pass
     return {
