@@ -474,7 +474,7 @@ struct Engine::Impl {
     if (block != kNone && !blocks[block].alive) report_use_after_free(block, what, w);
   }
   [[noreturn]] void report_use_after_free(uint32_t block, const char* what, const std::source_location& w);
-  Event* record(Op op, uint32_t obj, const std::source_location& w) {
+  [[gnu::always_inline]] Event* record(Op op, uint32_t obj, const std::source_location& w) {
     return opts.record_events ? append_event(op, obj, w) : nullptr;
   }
   Event* append_event(Op op, uint32_t obj, const std::source_location& w);
