@@ -40,8 +40,6 @@ FULL = dict(
     # to the next on these VMs (schedfuzz's more than Relacy's), so their medians take more runs.
     exec_reps=11,
     exec_n={"sb": 1_000_000, "mp": 1_000_000, "seqlock": 500_000, "lost_update": 1_000_000, "vmalloc_cache": 200_000},
-    # Each exec/s process spins this long before it is timed, both tools alike (bench/cpu_warmup.h).
-    warmup_ms=300,
     switch_n=20_000_000,
     parts_n=2_000_000,
     ttff_cap=1_000_000,
@@ -53,7 +51,6 @@ QUICK = dict(
     reps=3,
     exec_reps=3,
     exec_n={k: v // 10 for k, v in FULL["exec_n"].items()},
-    warmup_ms=300,
     switch_n=2_000_000,
     parts_n=200_000,
     ttff_cap=100_000,
@@ -77,23 +74,17 @@ def last_json(text):
     raise RuntimeError("no JSON line in output:\n" + text[-2000:])
 
 
-def run_json(cmd, rss=False, warmup_ms=0):
-    """Runs cmd, returns its JSON line; with rss=True also the child's peak RSS (GNU time, wait4 ru_maxrss);
-    with warmup_ms the child spins that long before its timed part (bench/cpu_warmup.h)."""
+def run_json(cmd, rss=False):
+    """Runs cmd, returns its JSON line; with rss=True also the child's peak RSS (GNU time, wait4 ru_maxrss)."""
     full = (["/usr/bin/time", "-f", "SFBENCH_MAXRSS_KIB %M"] + cmd) if rss else cmd
-    env = dict(os.environ)
-    env.pop("BENCH_WARMUP_MS", None)
-    if warmup_ms:
-        env["BENCH_WARMUP_MS"] = str(warmup_ms)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run(full, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    p = subprocess.run(full, capture_output=True, text=True, timeout=TIMEOUT)
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stderr[-2000:]}")
     d = last_json(p.stdout)
-    # CPU time of the whole child process (startup included, the warm-up spin not), measured the same
-    # way for both tools.
-    d["child_cpu_seconds"] = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime) - d.get("warmup_cpu_seconds", 0.0)
+    # CPU time of the whole child process (startup included), measured the same way for both tools.
+    d["child_cpu_seconds"] = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
     if rss:
         m = re.search(r"SFBENCH_MAXRSS_KIB (\d+)", p.stderr)
         d["child_maxrss_kib"] = int(m.group(1)) if m else None
@@ -236,10 +227,8 @@ class Bench:
                 n = str(self.cfg["exec_n"][t])
                 # The three modes back to back, so that a repetition's ratios see the same machine load.
                 for m in MODES:
-                    sf[(t, m)].append(self.record("exec", rep, run_json([self.sf, t, "correct", m, n, str(rep + 1)],
-                                                                        warmup_ms=self.cfg["warmup_ms"])))
-                rl[t].append(self.record("exec", rep, run_json([self.rl, t, "correct", "random", n, str(rep)],
-                                                               warmup_ms=self.cfg["warmup_ms"])))
+                    sf[(t, m)].append(self.record("exec", rep, run_json([self.sf, t, "correct", m, n, str(rep + 1)])))
+                rl[t].append(self.record("exec", rep, run_json([self.rl, t, "correct", "random", n, str(rep)])))
         for t in TESTS:
             for d in [d for m in MODES for d in sf[(t, m)]] + rl[t]:
                 if d["failed"]:
@@ -548,19 +537,13 @@ def render(b, info, seconds):
     out.append(f"- Repetitions: median of {c['exec_reps']} (exec/s, ns per point, cost per execution), "
                f"{c['reps']} (switch, parts, RSS, libFuzzer), {c['seeds']} seeds "
                f"(first failure, cap {c['ttff_cap']:,} executions); this run took {seconds:.0f} s")
-    w = c["warmup_ms"]
-    warm = f"BENCH_WARMUP_MS={w} " if w else ""
     out.append(f"- Reproduce: `bench/run.sh{' --quick' if b.mode == 'quick' else ''}`; one figure: "
-               f"`{warm}build-bench/sf_bench sb correct sc {c['exec_n']['sb']} 1` next to "
-               f"`{warm}build-bench/bench/relacy/relacy_bench sb correct random {c['exec_n']['sb']} 0`")
+               f"`build-bench/sf_bench sb correct sc {c['exec_n']['sb']} 1` next to "
+               f"`build-bench/bench/relacy/relacy_bench sb correct random {c['exec_n']['sb']} 0`")
     out.append("- Times are wall time inside each process (the figures the goals name); \"by CPU time\" divides "
                "by the CPU time of the whole process instead (startup included, both tools measured alike by "
                "getrusage), which other jobs sharing the CPUs distort less. A verdict that differs by CPU time "
-               "says so in brackets."
-               + (f" Each process of the exec/s, ns per point and cost rows first spins for {w} ms, untimed and "
-                  "not counted in its CPU time, both tools alike (bench/cpu_warmup.h: on these VMs a new process "
-                  "sometimes runs its first few hundred ms at about 60% speed, which weighs most on the shortest "
-                  "runs, schedfuzz's)." if w else ""))
+               "says so in brackets.")
     out.append("- Correct forms run schedfuzz in sc, tso and lkmm (random strategy), back to back within a "
                "repetition; the cost row divides a mode's time per execution by sc's of the same repetition "
                "(median over repetitions, the range of the repetitions in brackets; the medians per execution "

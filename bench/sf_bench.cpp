@@ -30,7 +30,6 @@
 #include <cstring>
 #include <string>
 
-#include "bench/cpu_warmup.h"
 #include "bench/shapes.h"
 #include "core/src/fiber.h"
 #include "models/registry.h"
@@ -231,7 +230,6 @@ int run_test(int argc, char** argv) {
   // Timed: the Engine's construction (it zeroes its fixed-size tables) and the exploration loop
   // (the first execution maps the fiber stacks). Not timed: the replay explore() does after a
   // failure to fill in the trace hash.
-  double warmup_cpu = bench_warmup::spin_from_env();  // untimed (bench/cpu_warmup.h)
   long faults0 = minor_faults();
   auto t0 = Clock::now();
   sf::Engine engine;
@@ -266,11 +264,10 @@ int run_test(int argc, char** argv) {
               ",\"points\":%" PRIu64
               ",\"seconds\":%.6f,\"setup_seconds\":%.6f,\"explore_seconds\":%.6f,\"exec_per_sec\":%.1f,"
               "\"ns_per_point\":%.2f,\"explore_cpu_seconds\":%.6f,\"ns_per_point_cpu\":%.2f,"
-              "\"vmhwm_kib\":%ld,\"maxrss_kib\":%ld,\"faults_setup\":%ld,\"faults_explore\":%ld,"
-              "\"warmup_cpu_seconds\":%.6f}\n",
+              "\"vmhwm_kib\":%ld,\"maxrss_kib\":%ld,\"faults_setup\":%ld,\"faults_explore\":%ld}\n",
               test.c_str(), form.c_str(), strategy.c_str(), strategy.c_str(), depth_json, mem.c_str(), seed, n, r.executions, r.found ? "true" : "false", r.exhausted ? "true" : "false", fail_iter,
               failure.c_str(), r.steps, r.points, seconds, setup, r.seconds, rate, ns_point, explore_cpu, ns_point_cpu,
-              vmhwm_kib(), maxrss_kib(), faults1 - faults0, faults2 - faults1, warmup_cpu);
+              vmhwm_kib(), maxrss_kib(), faults1 - faults0, faults2 - faults1);
   return 0;
 }
 

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include "../cpu_warmup.h"
 #include "bench_api.hpp"
 
 namespace {
@@ -64,7 +63,6 @@ int main(int argc, char** argv) {
     return usage();
   }
 
-  double warmup_cpu = bench_warmup::spin_from_env();  // untimed (bench/cpu_warmup.h)
   rlbench::run_result r = test->run(a);
   if (r.failed)
     std::fprintf(stderr, "relacy: %s at iteration %" PRIu64 "\n", r.failure, r.iteration_of_failure);
@@ -74,8 +72,8 @@ int main(int argc, char** argv) {
   double rate = r.seconds > 0 ? r.iterations_run / r.seconds : 0.0;
   std::printf("{\"tool\":\"relacy\",\"test\":\"%s\",\"form\":\"%s\",\"scheduler\":\"%s\","
               "\"iterations_requested\":%" PRIu64 ",\"iterations_run\":%" PRIu64 ",\"failed\":%s,"
-              "\"iteration_of_failure\":%s,\"seconds\":%.6f,\"exec_per_sec\":%.1f,\"warmup_cpu_seconds\":%.6f}\n",
+              "\"iteration_of_failure\":%s,\"seconds\":%.6f,\"exec_per_sec\":%.1f}\n",
               test->name, form.c_str(), sched.c_str(), a.iterations, r.iterations_run,
-              r.failed ? "true" : "false", fail_iter, r.seconds, rate, warmup_cpu);
+              r.failed ? "true" : "false", fail_iter, r.seconds, rate);
   return 0;
 }
