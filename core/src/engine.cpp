@@ -89,9 +89,11 @@ void Engine::Impl::reset() {
     outcome.step = outcome.thread = 0;
     outcome.trace_hash = 0;
   }
-  events.clear();
-  notes.clear();
-  decisions.clear();
+  if (opts.record_events) {  // the last execution's options: without events it added none, nor notes
+    events.clear();
+    notes.clear();
+  }
+  if (keep_decisions) decisions.clear();  // else the last execution left it as it found it
   nkept = 0;
   decision_count = 0;
   trace_built = false;
@@ -468,8 +470,18 @@ void Engine::Impl::run_nested(uint32_t child) {
   set_current(child);
   run_thread_body(child);
   if (host_top == child) host_top = parent;  // (a failure in the child never returns here)
-  // The child's exit, as thread_exit does it; the joiner has just woken, so someone can run.
-  exit_bookkeeping(child);
+  // The child's exit, as thread_exit does it; the joiner wakes, so someone can run. The joiner is
+  // blocked joining the child, and usually no other thread is blocked: it wakes without the search.
+  if (tso) drain(child);
+  record(Op::thread_exit, child, std::source_location{});
+  if (blocked == 1u << parent) {
+    p.state = ThreadState::runnable;
+    p.wait = WaitKind::none;
+    runnable |= 1u << parent;
+    blocked = 0;
+  } else {
+    wake(WaitKind::join, child);
+  }
   // Usually the joiner is the only thread that can run: it runs on, with no decision and no call.
   uint32_t next = (runnable & ~(1u << child)) == 1u << parent ? parent : pick_next();
   set_current(parent);

@@ -224,6 +224,34 @@ uint32_t Engine::Impl::store_position(const Location& L, uint32_t loc) {
   return n;
 }
 
+// The ring slot of readable store number c (0: the newest) in readable_stores' order. Option 1 is
+// the one a stale read picks most (with two readable stores, the only stale one): one scan keeps
+// the two newest, as the sort would order them (ties: the lower ring slot first), without the sort.
+[[gnu::always_inline]] static inline uint32_t readable_store(const Location& L, uint32_t view, uint32_t c) {
+  if (c == 1) {
+    uint32_t first = 0, second = 0;
+    uint64_t first_key = 0, second_key = 0;  // ts + 1 of each; 0: none yet
+    for (uint32_t i = 0, kept = std::min(L.count, kHistory); i < kept; ++i) {
+      uint32_t ts = L.hist[i].ts;
+      if (ts < view) continue;
+      uint64_t key = uint64_t{ts} + 1;
+      if (key > first_key) {
+        second = first;
+        second_key = first_key;
+        first = i;
+        first_key = key;
+      } else if (key > second_key) {
+        second = i;
+        second_key = key;
+      }
+    }
+    return second;
+  }
+  uint32_t allowed[kHistory];
+  readable_stores(L, view, allowed);
+  return allowed[c];
+}
+
 // How many stores readable_stores would list.
 [[gnu::always_inline]] static inline uint32_t count_readable(const Location& L, uint32_t view) {
   uint32_t n = 0;
@@ -264,11 +292,7 @@ uint64_t Engine::Impl::load(uint32_t loc, rt::Order o, const std::source_locatio
     if (view < L.max_ts) {
       // Option 0, the newest store (L.newest: readable, as the view is below it), needs no list.
       if (uint32_t n = count_readable(L, view); n > 1) {
-        if (uint32_t c = decide(ChoiceKind::read, n)) {
-          uint32_t allowed[kHistory];
-          readable_stores(L, view, allowed);
-          chosen = allowed[c];
-        }
+        if (uint32_t c = decide(ChoiceKind::read, n)) chosen = readable_store(L, view, c);
       }
     }
     read_views(L, loc, chosen, view, o, lane == Lane::lkmm_small);
@@ -597,9 +621,7 @@ template <bool kSmall>
       --e.source->newest_run;
       e.note_decision(Decision{ChoiceKind::read, n, 0});
     } else if (uint32_t c = e.decide(ChoiceKind::read, n)) {  // the source is asked, as the general path would
-      uint32_t allowed[kHistory];
-      readable_stores(L, view, allowed);
-      chosen = allowed[c];
+      chosen = readable_store(L, view, c);
     }  // option 0 is the newest store, L.newest (readable: the view is below it)
   }
   return lkmm_read<kSmall>(e, L, loc, chosen, view, o);
