@@ -82,10 +82,14 @@ RunOptions schedule_run_options(const ScheduleFile& s) {
   o.memory = s.memory;
   o.max_steps = s.max_steps;
   o.plain_accesses_are_points = s.version == 1;
+  o.joins_are_points = s.version <= 2;
   return o;
 }
 
-uint32_t schedule_version_for(const RunOptions& opts) { return opts.plain_accesses_are_points ? 1 : kScheduleVersion; }
+uint32_t schedule_version_for(const RunOptions& opts) {
+  if (opts.plain_accesses_are_points) return 1;
+  return opts.joins_are_points ? 2 : kScheduleVersion;
+}
 
 bool parse_schedule(std::string_view text, ScheduleFile* out, std::string* error) {
   ScheduleFile s;
@@ -109,12 +113,12 @@ bool parse_schedule(std::string_view text, ScheduleFile* out, std::string* error
     if (!header) {
       if (w.size() != 2 || w[0] != "schedfuzz-schedule")
         return fail("not a schedule file (expected 'schedfuzz-schedule v" + std::to_string(kScheduleVersion) + "')");
-      if (w[1] == "v1") {
-        s.version = 1;
-      } else if (w[1] == "v" + std::to_string(kScheduleVersion)) {
-        s.version = kScheduleVersion;
-      } else {
-        return fail("schedule format " + std::string(w[1]) + " is not one this schedfuzz reads (v1, v" +
+      s.version = 0;
+      for (uint32_t v = 1; v <= kScheduleVersion; ++v) {
+        if (w[1] == "v" + std::to_string(v)) s.version = v;
+      }
+      if (s.version == 0) {
+        return fail("schedule format " + std::string(w[1]) + " is not one this schedfuzz reads (v1 to v" +
                     std::to_string(kScheduleVersion) + ")");
       }
       header = true;

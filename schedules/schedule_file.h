@@ -2,8 +2,9 @@
 // list (not the fuzz bytes), with the target, variant, memory mode and the failure it produced.
 //
 // Format (text, one item per line, '#' starts a comment):
-//   schedfuzz-schedule v2          (v1: recorded when var<T> accesses were schedule points; still
-//                                   read, and replayed with those points: schedule_run_options())
+//   schedfuzz-schedule v3          (v1: recorded when var<T> accesses and joins were schedule
+//                                   points, v2: when joins were; still read, and replayed with
+//                                   those points: schedule_run_options())
 //   target vmalloc_cache
 //   variant both_zero
 //   memory sc
@@ -32,8 +33,8 @@ namespace sf {
 // one or does not fit in 64 bits (the command line reads seeds with it too).
 bool parse_u64(std::string_view s, uint64_t* out);
 
-// The format written; v1 files are still read.
-inline constexpr uint32_t kScheduleVersion = 2;
+// The format written; v1 and v2 files are still read.
+inline constexpr uint32_t kScheduleVersion = 3;
 
 struct ScheduleFile {
   uint32_t version = kScheduleVersion;

@@ -7,6 +7,7 @@
 // optimized build the search of each completes within its budget.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -31,6 +32,13 @@ std::string key(const std::vector<Decision>& d) {
     k += std::to_string(x.chosen) + "/" + std::to_string(x.options) + " ";
   }
   return k;
+}
+
+// How many decisions of a key() took a non-default option.
+size_t non_default(const std::string& key) {
+  size_t n = 0;
+  for (size_t at = 0; at < key.size(); at = key.find(' ', at) + 1) n += key.compare(at + 1, 2, "0/") != 0;
+  return n;
 }
 
 uint32_t thread_preemptions(const std::vector<Decision>& d) {
@@ -130,6 +138,11 @@ TEST(BoundedSearch, SharesSplitTheSearchWithoutLosingAnExecution) {
     std::vector<std::string> all = all_schedules(&test::FnBody::call, &b, whole, MemoryMode::lkmm, 5000000);
     ASSERT_TRUE(whole.exhausted());
     std::set<std::string> want(all.begin(), all.end());
+    // The executions with fewer non-default decisions than the split's depth (BoundedSource::split)
+    // run in every share; every other one in exactly one.
+    size_t depth = p == BoundedSource::kUnbounded ? 4 : 2;
+    size_t shared = static_cast<size_t>(
+        std::count_if(all.begin(), all.end(), [&](const std::string& k) { return non_default(k) < depth; }));
     for (uint32_t shares : {2u, 3u}) {
       std::set<std::string> got;
       size_t runs = 0, most = 0;
@@ -143,8 +156,8 @@ TEST(BoundedSearch, SharesSplitTheSearchWithoutLosingAnExecution) {
         most = std::max(most, mine.size());
       }
       EXPECT_EQ(got, want) << shares << " shares, bound " << p << ": the union is not the whole search";
-      // Only the executions with fewer than two non-default decisions run in every share.
-      EXPECT_LT(runs, all.size() * 11 / 10) << shares << " shares ran " << runs << " for " << all.size();
+      EXPECT_EQ(runs, all.size() + (shares - 1) * shared)
+          << shares << " shares ran " << runs << " for " << all.size() << ", " << shared << " of them shared";
       EXPECT_LT(most, all.size() * 3 / (2 * shares)) << "one of " << shares << " shares ran " << most << " of "
                                                      << all.size();
       std::printf("[ bounded  ] sb3, P<=%s: %zu executions; %u shares: %zu in all, the largest share %zu\n",
@@ -219,6 +232,7 @@ TEST(BoundedSearch, ReportsAModelThatIsNotDeterministic) {
     int n = 1 + (calls++ / 2) % 2;
     thread t[2];
     for (int i = 0; i < n; ++i) t[i] = spawn([&] { WRITE_ONCE(x, READ_ONCE(x) + 1); });
+    WRITE_ONCE(x, 5);  // a decision among the caller and 1 or 2 threads
     for (int i = 0; i < n; ++i) join(t[i]);
   }};
   Engine e;

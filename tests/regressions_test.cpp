@@ -64,35 +64,47 @@ std::string file_name(const testing::TestParamInfo<std::string>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Corpus, Regression, testing::ValuesIn(regression_files()), file_name);
 
-// Schedules saved before plain accesses stopped being schedule points (format v1) still replay
-// exactly, with those points; without them at least one of these no longer does (the fixtures
-// include schedules that preempt at a var<T> access).
-TEST(Regressions, VersionOneSchedulesReplayWithTheirOwnChoicePoints) {
-  fs::path dir = fs::path(SF_SOURCE_DIR) / "tests" / "fixtures" / "schedules_v1";
+// Replays every schedule of an older format kept in tests/fixtures/<folder>: each still replays
+// exactly with the choice points of its format (schedule_run_options), and without the point that
+// format had and the current one has not (`drop`) at least one of them no longer does (the
+// fixtures include schedules that take a decision at such a point: else the test proves nothing).
+void replay_old_format(const char* folder, uint32_t version, bool RunOptions::*points, const char* what) {
+  fs::path dir = fs::path(SF_SOURCE_DIR) / "tests" / "fixtures" / folder;
   size_t files = 0, off_without = 0;
   Engine engine;
   for (const auto& e : fs::directory_iterator(dir)) {
     ScheduleFile f;
     std::string error;
     ASSERT_TRUE(read_schedule_file(e.path().string(), &f, &error)) << error;
-    ASSERT_EQ(f.version, 1u) << e.path();
+    ASSERT_EQ(f.version, version) << e.path();
     ++files;
     const models::Target* t = models::find_target(f.target);
     ASSERT_NE(t, nullptr) << f.target;
     Call call{t, models::find_variant(*t, f.variant)};
     ASSERT_GE(call.variant, 0) << f.variant;
     RunOptions opts = schedule_run_options(f);
-    EXPECT_TRUE(opts.plain_accesses_are_points);
+    EXPECT_TRUE(opts.*points);
+    EXPECT_TRUE(opts.joins_are_points);  // joins were points in every format before v3
     ReplayResult r = replay(engine, &Call::body, &call, f.decisions, opts);
     EXPECT_TRUE(r.divergence.empty()) << e.path() << ": " << r.divergence;
     EXPECT_EQ(r.outcome.failure_name(), f.expect) << e.path();
     EXPECT_EQ(r.outcome.trace_hash, f.trace_hash) << e.path();
-    opts.plain_accesses_are_points = false;
+    opts.*points = false;
     ReplayResult now = replay(engine, &Call::body, &call, f.decisions, opts);
     if (!now.divergence.empty() || now.outcome.trace_hash != f.trace_hash) ++off_without;
   }
   EXPECT_EQ(files, 3u);
-  EXPECT_GE(off_without, 1u) << "no v1 fixture depends on the old choice points: the test proves nothing";
+  EXPECT_GE(off_without, 1u) << "no v" << version << " fixture depends on " << what << ": the test proves nothing";
+}
+
+// Schedules saved while plain accesses (and joins) were schedule points (format v1).
+TEST(Regressions, VersionOneSchedulesReplayWithTheirOwnChoicePoints) {
+  replay_old_format("schedules_v1", 1, &RunOptions::plain_accesses_are_points, "var<T> access points");
+}
+
+// Schedules saved while joins were schedule points (format v2).
+TEST(Regressions, VersionTwoSchedulesReplayWithJoinPoints) {
+  replay_old_format("schedules_v2", 2, &RunOptions::joins_are_points, "join points");
 }
 
 TEST(Regressions, ScheduleFilesNameTheirFormat) {
@@ -101,13 +113,21 @@ TEST(Regressions, ScheduleFilesNameTheirFormat) {
   f.variant = "v";
   f.max_steps = 1000;
   std::string text = format_schedule(f);
-  EXPECT_EQ(text.rfind("schedfuzz-schedule v2\n", 0), 0u) << text;
+  EXPECT_EQ(text.rfind("schedfuzz-schedule v3\n", 0), 0u) << text;
   ScheduleFile back;
   std::string error;
   ASSERT_TRUE(parse_schedule(text, &back, &error)) << error;
-  EXPECT_EQ(back.version, 2u);
+  EXPECT_EQ(back.version, 3u);
   EXPECT_FALSE(schedule_run_options(back).plain_accesses_are_points);
-  text.replace(0, std::string("schedfuzz-schedule v2").size(), "schedfuzz-schedule v9");
+  EXPECT_FALSE(schedule_run_options(back).joins_are_points);
+  // A run's options name the format its schedules are saved in.
+  RunOptions o;
+  EXPECT_EQ(schedule_version_for(o), 3u);
+  o.joins_are_points = true;
+  EXPECT_EQ(schedule_version_for(o), 2u);
+  o.plain_accesses_are_points = true;
+  EXPECT_EQ(schedule_version_for(o), 1u);
+  text.replace(0, std::string("schedfuzz-schedule v3").size(), "schedfuzz-schedule v9");
   EXPECT_FALSE(parse_schedule(text, &back, &error));
   EXPECT_NE(error.find("v9 is not one this schedfuzz reads"), std::string::npos) << error;
 }

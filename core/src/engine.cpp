@@ -617,7 +617,7 @@ uint32_t Engine::Impl::spawn_thread(const std::source_location& w) {
 }
 
 void Engine::Impl::join_thread(uint32_t tid, const std::source_location& w) {
-  schedule_point();
+  if (opts.joins_are_points) schedule_point();  // not a point (RunOptions::joins_are_points)
   if (tid >= nthreads || tid == current) fail(FailureKind::assertion, nullptr, "join of an invalid thread", &w);
   // The usual case, shortened: the joined thread has not started and is the only other one that
   // can run, so blocking would pick it without a decision and run it inline (run_nested).

@@ -28,6 +28,12 @@ struct RunOptions {
   // happens-before order instead, and in a race-free execution no other thread can tell when they
   // ran. Set, they are points again, as in schedule files v1, which replay only that way.
   bool plain_accesses_are_points = false;
+  // A join is not a schedule point: it has no effect another thread can see until the joined
+  // thread has ended, and whatever could run at such a point can run as well while the joiner
+  // waits (or, if the joined thread has ended, at the joiner's next point), so a decision there
+  // only repeated executions that other decisions reach. Set, joins are points again, as in
+  // schedule files v1 and v2, which replay only that way.
+  bool joins_are_points = false;
   // A thread that blocks joining a thread that has not started yet runs it as a call on its own
   // stack instead of switching to a fresh fiber (two context switches fewer per such join). The
   // execution is the same either way (same decisions, steps and trace; tests compare them); off

@@ -242,7 +242,8 @@ class var {
 };
 
 // Threads. spawn() starts a model thread (a happens-before edge from the parent); join() waits for
-// it (an edge back). The callable is stored inline: at most kTaskBytes of captures.
+// it (an edge back). Neither is a schedule point (RunOptions::joins_are_points says why for join).
+// The callable is stored inline: at most kTaskBytes of captures.
 struct thread {
   uint32_t tid = 0;
 };
