@@ -1,5 +1,5 @@
 // bench/sf_bench.cpp: schedfuzz side of the Relacy comparison: `sf_bench <test> <form> <sc|tso|lkmm> <N> [seed]
-// [--strategy random|pct|bounded] [--depth D] [--preemptions P] [--memory-choices M]`, `sf_bench switch <N>`, `sf_bench parts <N>`, `sf_bench clock <N>` (clock_probe.h).
+// [--strategy random|pct|bounded] [--depth D] [--preemptions P] [--memory-choices M]`, `sf_bench switch <N>`, `sf_bench parts <N>`, `sf_bench core <N>` (core_probe.h).
 //
 // The test mode mirrors bench/relacy/main.cpp: exploration of one test (sf::RandomSource, or
 // sf::PctSource(seed, depth) with --strategy pct, depth 3 unless --depth; sf::BoundedSource(2, 2)
@@ -30,7 +30,7 @@
 #include <cstring>
 #include <string>
 
-#include "bench/clock_probe.h"
+#include "bench/core_probe.h"
 #include "bench/shapes.h"
 #include "core/src/fiber.h"
 #include "models/registry.h"
@@ -122,7 +122,7 @@ int usage() {
                "usage: sf_bench <test> <correct|bug> <sc|tso|lkmm> <executions> [seed]\n"
                "                [--strategy random|pct|bounded] [--depth D] [--preemptions P] [--memory-choices M]\n"
                "       sf_bench switch <N>\n"
-               "       sf_bench clock <N>\n"
+               "       sf_bench core <N>\n"
                "       sf_bench parts <N>\n"
                "tests: sb mp seqlock lost_update vmalloc_cache (each as bench/relacy writes it), and vmalloc_model\n"
                "(the bundled vmalloc_cache target: correct, and variant both_zero as the bug)\n"
@@ -484,6 +484,6 @@ int run_parts(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "switch") == 0) return run_switch(argc, argv);
   if (argc >= 2 && std::strcmp(argv[1], "parts") == 0) return run_parts(argc, argv);
-  if (argc >= 2 && std::strcmp(argv[1], "clock") == 0) return sf::bench::run_clock(argc, argv);
+  if (argc >= 2 && std::strcmp(argv[1], "core") == 0) return sf::bench::run_core_probe(argc, argv);
   return run_test(argc, argv);
 }
