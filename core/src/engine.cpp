@@ -116,9 +116,21 @@ void Engine::Impl::set_options(const RunOptions& o) {
 // One execution with the options set_options() set, after reset(). Not instrumented by AddressSanitizer (nor are
 // its callers, which inline it): its frame bookkeeping does not survive the longjmp back into
 // run_threads (inlined here); the model's code it calls is instrumented.
-[[gnu::always_inline]] inline const Outcome& Engine::Impl::execute(Body b, void* arg, ChoiceSource& src) {
+// Before the first of a series of executions of one body with one source (run: one; run_many: the
+// loop), and after the last: between two of run_many's, no model code runs that could use the engine.
+[[gnu::always_inline]] inline void Engine::Impl::begin_series(Body b, void* arg, ChoiceSource& src) {
   source = &src;
   trials = src.random_trials;
+  body = b;
+  body_arg = arg;
+  g_engine = this;
+}
+[[gnu::always_inline]] inline void Engine::Impl::end_series() {
+  g_engine = nullptr;
+  rt::access_entries = &rt::kNoExecutionEntries;
+}
+
+[[gnu::always_inline]] inline const Outcome& Engine::Impl::execute() {
   // The last execution may have moved its lane (start_hb, a fifth location): set_lane(run_lane),
   // without the lookup.
   lane = run_lane;
@@ -126,10 +138,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
   hb = false;  // the clocks start with the first var<T> or ghost stamp (start_hb), or right below
   bool eager_hb = opts.eager_happens_before || hb_wanted;
   hb_wanted = false;
-  body = b;
-  body_arg = arg;
-  g_engine = this;
-  src.begin_execution();
+  source->begin_execution();
 
   // Thread 0 runs the body right here, on the caller's stack (its clock is set by start_hb()).
   ThreadSlot& t0 = threads[0];
@@ -159,8 +168,6 @@ void Engine::Impl::set_options(const RunOptions& o) {
     }
   }
   if (!blocks.empty()) end_blocks();
-  g_engine = nullptr;
-  rt::access_entries = &rt::kNoExecutionEntries;
   outcome.steps = steps;
   outcome.points = steps - plain_steps;
   outcome.decisions = decision_count;
@@ -173,7 +180,10 @@ void Engine::Impl::set_options(const RunOptions& o) {
                                                                  const RunOptions& o) {
   reset();  // before the new options: it clears what the last execution's left
   set_options(o);
-  return execute(b, arg, src);
+  begin_series(b, arg, src);
+  const Outcome& out = execute();
+  end_series();
+  return out;
 }
 
 // The options are set once, and the loop around the executions is here: per execution this spares
@@ -183,12 +193,16 @@ void Engine::Impl::set_options(const RunOptions& o) {
                                                                       RunTotals& totals) {
   reset();
   set_options(o);
+  begin_series(b, arg, src);
   for (;;) {
-    const Outcome& out = execute(b, arg, src);
+    const Outcome& out = execute();
     ++totals.executions;
     totals.steps += out.steps;
     totals.points += out.points;
-    if (out.failed() || --max == 0) return out;
+    if (out.failed() || --max == 0) {
+      end_series();
+      return out;
+    }
     reset();
   }
 }

@@ -260,7 +260,9 @@ struct Engine::Impl {
   const Outcome& run(Body b, void* arg, ChoiceSource& src, const RunOptions& o);
   const Outcome& run_many(Body b, void* arg, ChoiceSource& src, const RunOptions& o, uint64_t max, RunTotals& totals);
   void set_options(const RunOptions& o);
-  [[gnu::always_inline]] inline const Outcome& execute(Body b, void* arg, ChoiceSource& src);
+  [[gnu::always_inline]] inline void begin_series(Body b, void* arg, ChoiceSource& src);
+  [[gnu::always_inline]] inline const Outcome& execute();  // one, after reset() and begin_series()
+  [[gnu::always_inline]] inline void end_series();
   [[gnu::always_inline]] inline void reset();
   // A choice among n >= 2 options, recorded. The source's default runs (choice.h) are answered here.
   uint32_t decide(ChoiceKind kind, uint32_t n) {
