@@ -544,7 +544,7 @@ def render(b, info, seconds):
         out.append(f"- The core before each exec/s repetition (`sf_bench core`): clock {min(ghz):.2f}-{max(ghz):.2f} GHz "
                    f"(dependent additions, one cycle each); independent additions per cycle {min(width):.2f}-"
                    f"{max(width):.2f}, median {med(width):.2f} (about 3.6 when the core is this process's alone, "
-                   f"2.3-2.7 while a tenant on its sibling hyperthread takes a share). schedfuzz, at several "
+                   f"about 1.7-2.7 while a tenant on its sibling hyperthread takes a share). schedfuzz, at several "
                    f"instructions per cycle, loses more to such a tenant than Relacy, which waits on memory more")
     out.append(f"- Repetitions: median of {c['exec_reps']} (exec/s, ns per point, cost per execution), "
                f"{c['reps']} (switch, parts, RSS, libFuzzer), {c['seeds']} seeds "

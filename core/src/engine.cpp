@@ -303,10 +303,14 @@ void Engine::Impl::switch_into(Fiber& from, uint32_t t) {
 
 // What a normal thread exit does besides leaving the runnable set: its buffered stores reach
 // memory and its joiners wake.
-void Engine::Impl::exit_bookkeeping(uint32_t tid) {
+void Engine::Impl::exit_bookkeeping(uint32_t tid, uint32_t joiner) {
   if (tso) drain(tid);
   record(Op::thread_exit, tid, std::source_location{});
-  wake(WaitKind::join, tid);
+  if (joiner < kMaxThreads && blocked == 1u << joiner) {
+    unblock(joiner);  // the only blocked thread, and it waits for this one: no search
+  } else {
+    wake(WaitKind::join, tid);
+  }
 }
 
 // No thread can run: if some are blocked, that is a deadlock.
@@ -484,18 +488,9 @@ void Engine::Impl::run_nested(uint32_t child) {
   set_current(child);
   run_thread_body(child);
   if (host_top == child) host_top = parent;  // (a failure in the child never returns here)
-  // The child's exit, as thread_exit does it; the joiner wakes, so someone can run. The joiner is
-  // blocked joining the child, and usually no other thread is blocked: it wakes without the search.
-  if (tso) drain(child);
-  record(Op::thread_exit, child, std::source_location{});
-  if (blocked == 1u << parent) {
-    p.state = ThreadState::runnable;
-    p.wait = WaitKind::none;
-    runnable |= 1u << parent;
-    blocked = 0;
-  } else {
-    wake(WaitKind::join, child);
-  }
+  // The child's exit, as thread_exit does it; the joiner (blocked joining the child) wakes, so
+  // someone can run.
+  exit_bookkeeping(child, parent);
   // Usually the joiner is the only thread that can run: it runs on, with no decision and no call.
   uint32_t next = (runnable & ~(1u << child)) == 1u << parent ? parent : pick_next();
   set_current(parent);
@@ -529,12 +524,7 @@ void Engine::Impl::wake_blocked(WaitKind w, uint32_t id) {
   for (uint32_t m = blocked; m; m &= m - 1) {
     uint32_t t = static_cast<uint32_t>(std::countr_zero(m));
     ThreadSlot& th = threads[t];
-    if (th.wait == w && (w == WaitKind::rcu || th.wait_id == id)) {
-      th.state = ThreadState::runnable;
-      th.wait = WaitKind::none;
-      runnable |= 1u << t;
-      blocked &= ~(1u << t);
-    }
+    if (th.wait == w && (w == WaitKind::rcu || th.wait_id == id)) unblock(t);
   }
 }
 

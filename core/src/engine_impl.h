@@ -439,6 +439,13 @@ struct Engine::Impl {
     if (blocked) wake_blocked(w, id);
   }
   void wake_blocked(WaitKind w, uint32_t id);
+  void unblock(uint32_t t) {  // blocked thread t can run again
+    ThreadSlot& th = threads[t];
+    th.state = ThreadState::runnable;
+    th.wait = WaitKind::none;
+    runnable |= 1u << t;
+    blocked &= ~(1u << t);
+  }
   void reschedule_after_block();
   [[gnu::always_inline]] inline void run_nested(uint32_t child);
   std::string deadlock_message() const;
@@ -460,7 +467,9 @@ struct Engine::Impl {
     th.root = tid;
     th.fiber.borrowed = nullptr;
   }
-  [[gnu::always_inline]] inline void exit_bookkeeping(uint32_t tid);
+  // `joiner`: a thread known to be blocked joining tid (run_nested's), woken without a search when
+  // it is the only blocked one (engine.cpp).
+  [[gnu::always_inline]] inline void exit_bookkeeping(uint32_t tid, uint32_t joiner = kNone);
   void report_deadlock_if_blocked(uint32_t tid);
   Fiber* thread_exit();
   void switch_into(Fiber& from, uint32_t t);
