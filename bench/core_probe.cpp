@@ -25,22 +25,28 @@ int run_core_probe(int argc, char** argv) {
     return 2;
   }
   uint64_t a = 0, b = 0, c = 0, d = 0;
+  uint64_t one = 1;
+  __asm__("" : "+r"(one));  // not a constant the compiler could make an immediate of
   auto t0 = std::chrono::steady_clock::now();
   for (uint64_t i = 0; i < n; ++i) {
     // Each add waits for the one before it: one cycle per add, whatever the loop costs beside it.
+    // A register operand, not an immediate: a core whose renamer folds chains of immediate adds
+    // (Golden Cove and later) would run those at several per cycle.
     __asm__ volatile(
-        "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
-        "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
-        : "+r"(a));
+        "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\t"
+        "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0"
+        : "+r"(a)
+        : "r"(one));
   }
   double dependent_ns = ns_since(t0);
   t0 = std::chrono::steady_clock::now();
   for (uint64_t i = 0; i < n; ++i) {
     // Four chains side by side: as many adds per cycle as the core has units free for them.
     __asm__ volatile(
-        "add $1, %0\n\tadd $1, %1\n\tadd $1, %2\n\tadd $1, %3\n\t"
-        "add $1, %0\n\tadd $1, %1\n\tadd $1, %2\n\tadd $1, %3"
-        : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+        "add %4, %0\n\tadd %4, %1\n\tadd %4, %2\n\tadd %4, %3\n\t"
+        "add %4, %0\n\tadd %4, %1\n\tadd %4, %2\n\tadd %4, %3"
+        : "+r"(a), "+r"(b), "+r"(c), "+r"(d)
+        : "r"(one));
   }
   double independent_ns = ns_since(t0);
   double cycles_per_ns = 8.0 * static_cast<double>(n) / dependent_ns;

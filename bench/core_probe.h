@@ -3,7 +3,7 @@
 
 namespace sf::bench {
 
-// Times N chains of 8 dependent register additions (one cycle each on every x86-64 core: the
+// Times N chains of 8 dependent register-register additions (one cycle each on every x86-64 core: the
 // clock) and N rounds of 8 additions in 4 independent chains (as many per cycle as the core's
 // integer units and its sibling hyperthread leave free), and prints {"ghz", "adds_per_cycle"}.
 // On these VMs the clock stays near 3.6 GHz while the additions per cycle move between about 1.7
