@@ -154,15 +154,21 @@ def profile_guided(build):
 
 
 def machine_info(repo, cxx, build):
-    cpu = "unknown"
+    # The model name alone can be generic under a hypervisor ("Intel(R) Xeon(R) Processor"): the
+    # family and model numbers tell the microarchitecture apart.
+    fields = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
+                if not line.strip():
+                    break  # the first processor's fields
+                key, _, value = line.partition(":")
+                fields.setdefault(key.strip(), value.strip())
     except OSError:
         pass
+    cpu = fields.get("model name", "unknown")
+    if "cpu family" in fields and "model" in fields:
+        cpu += f" (family {fields['cpu family']}, model {fields['model']})"
     try:
         compiler = subprocess.run([cxx, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     except (OSError, IndexError):
@@ -543,9 +549,10 @@ def render(b, info, seconds):
         width = [d["adds_per_cycle"] for d in b.core]
         out.append(f"- The core before each exec/s repetition (`sf_bench core`): clock {min(ghz):.2f}-{max(ghz):.2f} GHz "
                    f"(dependent additions, one cycle each); independent additions per cycle {min(width):.2f}-"
-                   f"{max(width):.2f}, median {med(width):.2f} (about 3.6 when the core is this process's alone, "
-                   f"about 1.7-2.7 while a tenant on its sibling hyperthread takes a share). schedfuzz, at several "
-                   f"instructions per cycle, loses more to such a tenant than Relacy, which waits on memory more")
+                   f"{max(width):.2f}, median {med(width):.2f} (they fall when another tenant shares the core, as on "
+                   f"an earlier AMD EPYC VM: about 3.6 alone, 1.7-2.7 with a tenant on its sibling hyperthread). "
+                   f"schedfuzz, at several instructions per cycle, loses more to such a tenant than Relacy, which "
+                   f"waits on memory more")
     out.append(f"- Repetitions: median of {c['exec_reps']} (exec/s, ns per point, cost per execution), "
                f"{c['reps']} (switch, parts, RSS, libFuzzer), {c['seeds']} seeds "
                f"(first failure, cap {c['ttff_cap']:,} executions); this run took {seconds:.0f} s")
