@@ -524,6 +524,39 @@ class Bench:
         ]
 
 
+def summary_table(b):
+    """The goals' figures, a row per test (the README's performance table): exec/s in sc and lkmm
+    against Relacy's random scheduler, ns per schedule point in sc, and the first failure of each
+    tool's best strategy (lkmm: every bug test has one)."""
+    def find(figure, test, mode_prefix):
+        for r in b.rows:
+            if r["figure"] == figure and r["test"].split(" ")[0] == test and r["mode"].startswith(mode_prefix):
+                return r
+        return None
+
+    out = ["| test | exec/s `sc`: schedfuzz vs Relacy | ratio | exec/s `lkmm` | ratio | ns per point, `sc` | "
+           "first failure, `lkmm`: schedfuzz's best vs Relacy's best | ratio |",
+           "|---|---|---|---|---|---|---|---|"]
+    for t in TESTS:
+        sc, lk = find("exec/s, correct form, random", t, "sc "), find("exec/s, correct form, random", t, "lkmm ")
+        ns = find("ns per schedule point", t, "sc")
+        ff = find("time to 1st failure (median of seeds)", t, "lkmm")
+        cells = [t]
+        cells += [f"{sc['schedfuzz']} vs {sc['relacy']}", sc["ratio"]] if sc else ["—", "—"]
+        cells += [f"{lk['schedfuzz']} vs {lk['relacy']}", lk["ratio"]] if lk else ["—", "—"]
+        cells += [ns["schedfuzz"].split(" (")[0]] if ns else ["—"]
+        if ff:
+            v = ff["values"]
+            best = v["schedfuzz_best"]
+            rl_best = v["relacy_best"]
+            cells += [f"{best} {fmt_ms(v['schedfuzz_seconds'])} vs {rl_best} {fmt_ms(v[f'relacy_{rl_best}_seconds'])}",
+                      ff["ratio"]]
+        else:
+            cells += ["—", "—"]
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
 def render(b, info, seconds):
     c = b.cfg
     out = []
@@ -590,6 +623,8 @@ def render(b, info, seconds):
                "tool makes a plain access (var<T>, rl::var) a schedule point. The bounded searches to "
                "completion run both tools at the same preemption bound; Relacy's counts preemptions only, "
                "schedfuzz's also bounds memory choices (M), so P<=1 runs with M unbounded as well.")
+    out.append("")
+    out.extend(summary_table(b))
     out.append("")
     out.append("| Figure | Test | Mode | schedfuzz | Relacy | schedfuzz/Relacy | by CPU time | Goal | PASS/MISS |")
     out.append("|---|---|---|---|---|---|---|---|---|")
