@@ -755,6 +755,50 @@ TEST(Engine, PeekSeesTheCallersOwnBufferedStoreUnderTso) {
   }
 }
 
+// Under tso every load is an acquire and every store a release (x86): a plain write published by
+// a WRITE_ONCE is no race for a thread whose READ_ONCE saw it, whether the run takes the general
+// path (events recorded) or tso's fast lane (no events, no decisions kept). Under sc, where those
+// are relaxed, the same shape races: the test can fail.
+TEST(Engine, TsoPlainAccessesPublishedByOnceAccessesAreOrderedInEveryLane) {
+  uint64_t seen = 0;
+  test::FnBody mp{[&seen] {
+    shared<int> flag{0, "flag"};
+    var<int> data{0, "data"};
+    sf::parallel(
+        [&] {
+          data.store(1);
+          WRITE_ONCE(flag, 1);
+          smp_mb();  // tso: drains the store buffer, so that a load in the lane (no flush) can see the flag
+        },
+        [&] {
+          if (READ_ONCE(flag) == 1) {
+            ++seen;
+            check(data.load() == 1, "saw the flag but not the data");
+          }
+        });
+  }};
+  for (MemoryMode mode : {MemoryMode::tso, MemoryMode::sc}) {
+    for (bool lane : {false, true}) {
+      RunOptions o;
+      o.memory = mode;
+      o.record_events = !lane;
+      o.record_decisions = !lane;
+      Engine e;
+      RandomSource src(3);
+      uint64_t races = 0;
+      seen = 0;
+      uint64_t executions = test::budget(20000);
+      for (uint64_t i = 0; i < executions; ++i) {
+        Outcome x = e.run(&test::FnBody::call, &mp, src, o);
+        if (mode == MemoryMode::tso) ASSERT_FALSE(x.failed()) << (lane ? "lane: " : "general: ") << x.message;
+        races += x.kind == FailureKind::data_race;
+      }
+      EXPECT_GT(seen, executions / 100) << memory_mode_name(mode) << (lane ? ", lane" : ", general");
+      if (mode == MemoryMode::sc) EXPECT_GT(races, 0u) << (lane ? "lane" : "general");
+    }
+  }
+}
+
 // A plain access is a step (it counts toward the livelock limit and numbers its trace line) but
 // not a schedule point, unless the run asks for the v1 choice points.
 TEST(Engine, PlainAccessesAreStepsButNotSchedulePoints) {

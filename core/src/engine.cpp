@@ -107,6 +107,7 @@ void Engine::Impl::set_options(const RunOptions& o) {
              : o.memory == MemoryMode::sc        ? Lane::sc_unclocked
              : weak && !o.record_decisions       ? (views_fit_small() ? Lane::lkmm_small  // until a fifth location
                                                                       : Lane::lkmm)
+             : tso && !o.record_decisions        ? Lane::tso
                                                  : Lane::general;
   run_entries = entries_of(run_lane);
   plain_lane = !o.record_events && !o.plain_accesses_are_points;

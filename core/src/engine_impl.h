@@ -334,9 +334,13 @@ struct Engine::Impl {
   // with a read choice asks the source itself, a store whose place in modification order would be
   // a choice takes the general path; only when decisions are not kept), or none; sc_unclocked is sc's until happens-before starts (`hb`; start_hb() moves the
   // run to sc), so that neither lane tests `hb` at each access; lkmm_small is lkmm's while the
-  // execution has at most kViewChunk locations ("Small views", below). point_is_quiet() changes nothing;
-  // take_quiet_point() then does exactly what schedule_point() would.
-  enum class Lane : uint8_t { general, sc, sc_unclocked, lkmm, lkmm_small };
+  // execution has at most kViewChunk locations ("Small views", below); tso's (a load or a plain
+  // store with store buffers, only when decisions are not kept; locks, RMWs and fences take the
+  // general path, which drains). point_is_quiet() changes nothing; take_quiet_point() then does
+  // exactly what schedule_point() would.
+  // The order matters: the lanes after `tso` take spin_lock and spin_unlock in a lane too (sync.cpp).
+  enum class Lane : uint8_t { general, tso, sc, sc_unclocked, lkmm, lkmm_small };
+  bool lane_takes_locks() const { return lane > Lane::tso; }
   Lane lane = Lane::general;
   Lane run_lane = Lane::general;  // the lane the options give (lane starts each execution there)
   // Each lane's load, store, rmw and fence (memory.cpp), which model code calls through
@@ -365,6 +369,18 @@ struct Engine::Impl {
     if (nkept == kept_capacity) __builtin_unreachable();  // point_is_quiet() checked
     kept[nkept++] = Decision{ChoiceKind::thread, 1u + static_cast<uint32_t>(std::popcount(others)), 0,
                              static_cast<uint8_t>(current)};
+  }
+  // tso's lane: the point may also hold a flush choice (a store is buffered), which is quiet when
+  // the source answers it from its run of defaults ("flush nothing", as decide() would).
+  [[gnu::always_inline]] bool tso_point_is_quiet() const {
+    return point_is_quiet(false) && (!buffered || source->newest_run);
+  }
+  [[gnu::always_inline]] void take_tso_quiet_point() {
+    if (buffered) {  // maybe_flush()'s decide(flush) answered from newest_run: option 0
+      --source->newest_run;
+      ++decision_count;
+    }
+    take_quiet_point(false);
   }
   bool owner_alive(uint32_t block) const { return block == kNone || blocks[block].alive; }
   // The happens-before part of a store: what it publishes to an acquirer, `rel` (joined with

@@ -773,6 +773,43 @@ static uint64_t sc_unclocked_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::O
   if (lane_rmw_add_apart(e, loc, op, arg, o, Lane::sc_unclocked, &old)) return old;
   return e.rmw_general(loc, op, arg, o, w);
 }
+// tso's lane (engine_impl.h): a load reads the thread's own newest buffered store to the location,
+// else memory's newest, and every load is an acquire; a plain or release store waits in the
+// thread's store buffer (x86: every store is a release). A fully ordered store, a full buffer, or a
+// point that is not quiet take the general path, as do RMWs and fences (they drain the buffer).
+static uint64_t tso_load(uint32_t loc, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
+  const Location& L = e.locs[loc];
+  if (!e.tso_point_is_quiet() || !e.owner_alive(L.owner_block)) return e.load_general(loc, o, w);
+  e.take_tso_quiet_point();
+  ThreadSlot& th = e.me();
+  for (uint32_t i = th.sb_count; i > 0; --i) {
+    const PendingStore& p = th.sb[(th.sb_head + i - 1) % kStoreBuffer];
+    if (p.loc == loc) return p.value;
+  }
+  const StoreRecord& s = L.hist[L.newest];
+  if (e.hb) th.clock.join(s.rel);
+  return s.value;
+}
+static void tso_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
+  Engine::Impl& e = *g_engine;
+  ThreadSlot& th = e.me();
+  if (o == rt::Order::full || th.sb_count == kStoreBuffer || !e.tso_point_is_quiet() ||
+      !e.owner_alive(e.locs[loc].owner_block)) {
+    return e.store_general(loc, v, o, w);
+  }
+  e.take_tso_quiet_point();
+  PendingStore& p = th.sb[(th.sb_head + th.sb_count++) % kStoreBuffer];
+  p.loc = loc;
+  p.step = e.steps;
+  p.site = e.cur_site;
+  p.value = v;
+  if (e.hb) {
+    p.rel = th.clock;
+    th.clock.tick(e.current);
+  }
+  e.buffered |= 1u << e.current;
+}
 // The general path, as the entries of Lane::general.
 static uint64_t general_load(uint32_t loc, rt::Order o, const rt::Where& w) { return g_engine->load_general(loc, o, w); }
 static void general_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
@@ -791,11 +828,13 @@ const rt::AccessEntries* Engine::Impl::entries_of(Lane l) {
                                                 &lkmm_fence<true>};
   static constexpr rt::AccessEntries kLkmm{&lkmm_load<false>, &lkmm_store<false>, &lkmm_rmw<false>,
                                            &lkmm_fence<false>};
+  static constexpr rt::AccessEntries kTso{&tso_load, &tso_store, &general_rmw, &general_fence};
   switch (l) {
     case Lane::sc_unclocked: return &kScUnclocked;
     case Lane::sc: return &kSc;
     case Lane::lkmm_small: return &kLkmmSmall;
     case Lane::lkmm: return &kLkmm;
+    case Lane::tso: return &kTso;
     case Lane::general: break;
   }
   return &kGeneral;

@@ -313,7 +313,7 @@ uint32_t new_lock(const char* name) { return g_engine->new_lock(name); }
 // when their schedule point needs no call; anything else the general path.
 void lock(uint32_t lk, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.lane != Engine::Impl::Lane::general && e.locks[lk].owner == kNone && e.point_is_quiet()) {
+  if (e.lane_takes_locks() && e.locks[lk].owner == kNone && e.point_is_quiet()) {
     e.take_quiet_point();
     e.acquire_lock_effects(e.locks[lk], e.lane == Engine::Impl::Lane::lkmm_small);
     return;
@@ -323,7 +323,7 @@ void lock(uint32_t lk, const Where& w) {
 [[gnu::flatten]] bool trylock(uint32_t lk, const Where& w) { return g_engine->trylock(lk, w); }
 void unlock(uint32_t lk, const Where& w) {
   Engine::Impl& e = *g_engine;
-  if (e.lane != Engine::Impl::Lane::general && e.locks[lk].owner == e.current && e.point_is_quiet()) {
+  if (e.lane_takes_locks() && e.locks[lk].owner == e.current && e.point_is_quiet()) {
     e.take_quiet_point();
     if (e.weak) e.publish_lock_view(lk, e.lane == Engine::Impl::Lane::lkmm_small);
     e.release_lock(e.locks[lk]);
