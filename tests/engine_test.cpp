@@ -799,6 +799,48 @@ TEST(Engine, TsoPlainAccessesPublishedByOnceAccessesAreOrderedInEveryLane) {
   }
 }
 
+// Under tso spin_unlock drains the holder's store buffer: the next holder sees what was written in
+// the critical section, in the general path and in tso's lane (which takes a lock only while no
+// store is buffered).
+TEST(Engine, TsoUnlockDrainsTheStoreBufferInEveryLane) {
+  uint64_t after_release = 0;
+  test::FnBody body{[&after_release] {
+    shared<int> x{0, "x"};
+    spinlock_t lock{"lock"};
+    bool released = false;  // host-side: set right after the unlock, before T0's next point
+    sf::parallel(
+        [&] {
+          spin_lock(lock);
+          WRITE_ONCE(x, 1);
+          spin_unlock(lock);
+          released = true;
+        },
+        [&] {
+          spin_lock(lock);
+          if (released) {
+            ++after_release;
+            check(READ_ONCE(x) == 1, "the unlock did not drain the store to x");
+          }
+          spin_unlock(lock);
+        });
+  }};
+  for (bool lane : {false, true}) {
+    RunOptions o;
+    o.memory = MemoryMode::tso;
+    o.record_events = !lane;
+    o.record_decisions = !lane;
+    Engine e;
+    RandomSource src(7);
+    after_release = 0;
+    uint64_t executions = test::budget(20000);
+    for (uint64_t i = 0; i < executions; ++i) {
+      Outcome x = e.run(&test::FnBody::call, &body, src, o);
+      ASSERT_FALSE(x.failed()) << (lane ? "lane: " : "general: ") << x.message;
+    }
+    EXPECT_GT(after_release, executions / 10) << (lane ? "lane" : "general");
+  }
+}
+
 // A plain access is a step (it counts toward the livelock limit and numbers its trace line) but
 // not a schedule point, unless the run asks for the v1 choice points.
 TEST(Engine, PlainAccessesAreStepsButNotSchedulePoints) {

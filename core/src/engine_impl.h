@@ -335,12 +335,13 @@ struct Engine::Impl {
   // a choice takes the general path; only when decisions are not kept), or none; sc_unclocked is sc's until happens-before starts (`hb`; start_hb() moves the
   // run to sc), so that neither lane tests `hb` at each access; lkmm_small is lkmm's while the
   // execution has at most kViewChunk locations ("Small views", below); tso's (a load or a plain
-  // store with store buffers, only when decisions are not kept; locks, RMWs and fences take the
-  // general path, which drains). point_is_quiet() changes nothing; take_quiet_point() then does
-  // exactly what schedule_point() would.
-  // The order matters: the lanes after `tso` take spin_lock and spin_unlock in a lane too (sync.cpp).
+  // store with store buffers, only when decisions are not kept; RMWs and fences take the general
+  // path, which drains, and so do locks while a store is buffered). point_is_quiet() changes
+  // nothing; take_quiet_point() then does exactly what schedule_point() would.
+  // The order matters: the lanes after `tso` take spin_lock and spin_unlock in a lane too
+  // (sync.cpp); tso's does while no store is buffered (no flush choice, nothing to drain).
   enum class Lane : uint8_t { general, tso, sc, sc_unclocked, lkmm, lkmm_small };
-  bool lane_takes_locks() const { return lane > Lane::tso; }
+  bool lane_takes_locks() const { return lane > Lane::tso || (lane == Lane::tso && !buffered); }
   Lane lane = Lane::general;
   Lane run_lane = Lane::general;  // the lane the options give (lane starts each execution there)
   // Each lane's load, store, rmw and fence (memory.cpp), which model code calls through
