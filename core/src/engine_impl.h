@@ -557,10 +557,36 @@ struct Engine::Impl {
   void read_views(const Location& L, uint32_t loc, uint32_t chosen, uint32_t view, rt::Order o, bool small = false,
                   bool seen = false);
   // tso
+  // A store into the current thread's buffer (which has room): a release, as on x86.
+  [[gnu::always_inline]] void buffer_store(uint32_t loc, uint64_t v) {
+    ThreadSlot& th = me();
+    PendingStore& p = th.sb[(th.sb_head + th.sb_count++) % kStoreBuffer];
+    p.loc = loc;
+    p.step = steps;
+    p.site = cur_site;
+    p.value = v;
+    if (hb) {
+      p.rel = th.clock;
+      th.clock.tick(current);
+    }
+    buffered |= 1u << current;
+  }
   void maybe_flush();                    // at a schedule point: perhaps drain one buffered store
   void flush_one(uint32_t tid);          // the oldest store of thread tid reaches memory
   void drain(uint32_t tid);              // all of them (fences, RMWs, locks, thread exit)
-  bool forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const;  // own buffered store
+  // The current thread's own newest buffered store to loc, if any (store-to-load forwarding).
+  [[gnu::always_inline]] bool forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const {
+    const ThreadSlot& th = *cur_slot;
+    for (uint32_t i = th.sb_count; i > 0; --i) {
+      const PendingStore& p = th.sb[(th.sb_head + i - 1) % kStoreBuffer];
+      if (p.loc == loc) {
+        *value = p.value;
+        *step = p.step;
+        return true;
+      }
+    }
+    return false;
+  }
   // Joins the first `len` entries of `from` (default: every location of this execution).
   void view_join(View into, const uint32_t* from, uint32_t len) const {
     join_entries(into.at, from, std::min({nlocs, kMaxWeakLocations, len}));

@@ -319,14 +319,7 @@ void Engine::Impl::store(uint32_t loc, uint64_t v, rt::Order o, const std::sourc
   if (tso && o != rt::Order::full) {
     // x86: every store is a release, and waits in the store buffer until it drains.
     if (th.sb_count == kStoreBuffer) flush_one(current);
-    PendingStore& p = th.sb[(th.sb_head + th.sb_count++) % kStoreBuffer];
-    p.loc = loc;
-    p.step = steps;
-    p.site = cur_site;
-    p.value = v;
-    if (hb) p.rel = th.clock;
-    tick();
-    buffered |= 1u << current;
+    buffer_store(loc, v);
     if (Event* e = record(release ? Op::store_release : Op::write_once, loc, w)) {
       e->value = v;
       e->is_pointer = L.kind == rt::LocKind::pointer;
@@ -535,19 +528,6 @@ void Engine::Impl::fence(rt::Fence f, const std::source_location& w) {
 }
 
 // ---- tso store buffers
-bool Engine::Impl::forwarded(uint32_t loc, uint64_t* value, uint32_t* step) const {
-  const ThreadSlot& th = threads[current];
-  for (uint32_t i = th.sb_count; i > 0; --i) {
-    const PendingStore& p = th.sb[(th.sb_head + i - 1) % kStoreBuffer];
-    if (p.loc == loc) {
-      *value = p.value;
-      *step = p.step;
-      return true;
-    }
-  }
-  return false;
-}
-
 void Engine::Impl::flush_one(uint32_t tid) {
   ThreadSlot& th = threads[tid];
   PendingStore& p = th.sb[th.sb_head];
@@ -776,19 +756,18 @@ static uint64_t sc_unclocked_rmw(uint32_t loc, rt::RmwOp op, uint64_t arg, rt::O
 // tso's lane (engine_impl.h): a load reads the thread's own newest buffered store to the location,
 // else memory's newest, and every load is an acquire; a plain or release store waits in the
 // thread's store buffer (x86: every store is a release). A fully ordered store, a full buffer, or a
-// point that is not quiet take the general path, as do RMWs and fences (they drain the buffer).
+// point that is not quiet take the general path, as do RMWs and fences (an RMW and an smp_mb drain
+// the buffer), and locks while a store is buffered (sync.cpp).
 static uint64_t tso_load(uint32_t loc, rt::Order o, const rt::Where& w) {
   Engine::Impl& e = *g_engine;
   const Location& L = e.locs[loc];
   if (!e.tso_point_is_quiet() || !e.owner_alive(L.owner_block)) return e.load_general(loc, o, w);
   e.take_tso_quiet_point();
-  ThreadSlot& th = e.me();
-  for (uint32_t i = th.sb_count; i > 0; --i) {
-    const PendingStore& p = th.sb[(th.sb_head + i - 1) % kStoreBuffer];
-    if (p.loc == loc) return p.value;
-  }
+  uint64_t v;
+  uint32_t step;
+  if (e.forwarded(loc, &v, &step)) return v;
   const StoreRecord& s = L.hist[L.newest];
-  if (e.hb) th.clock.join(s.rel);
+  if (e.hb) e.me().clock.join(s.rel);
   return s.value;
 }
 static void tso_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w) {
@@ -799,16 +778,7 @@ static void tso_store(uint32_t loc, uint64_t v, rt::Order o, const rt::Where& w)
     return e.store_general(loc, v, o, w);
   }
   e.take_tso_quiet_point();
-  PendingStore& p = th.sb[(th.sb_head + th.sb_count++) % kStoreBuffer];
-  p.loc = loc;
-  p.step = e.steps;
-  p.site = e.cur_site;
-  p.value = v;
-  if (e.hb) {
-    p.rel = th.clock;
-    th.clock.tick(e.current);
-  }
-  e.buffered |= 1u << e.current;
+  e.buffer_store(loc, v);
 }
 // The general path, as the entries of Lane::general.
 static uint64_t general_load(uint32_t loc, rt::Order o, const rt::Where& w) { return g_engine->load_general(loc, o, w); }
